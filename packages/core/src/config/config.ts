@@ -1,0 +1,57 @@
+// The validated configuration every tier runs on: one frozen object, built at the boundary.
+import type { Level } from '../log/logger.js';
+import type { RestartPolicy } from '../policy/restart-policy.js';
+
+export interface Listener {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface TripodConfig {
+  readonly runtimeDir: string;
+  /** Where the JSON-lines logs go; default `<runtimeDir>/logs`. */
+  readonly logDir: string;
+  readonly logLevel: Level;
+  readonly listen: readonly Listener[];
+  /** Path of the user's application module; null runs the built-in application. */
+  readonly app: string | null;
+  /** Directory the built-in application serves static files from; null for none. */
+  readonly staticDir: string | null;
+  /** Accept-queue length for each listener (positional `listen` backlog). */
+  readonly backlog: number;
+  /** The cop's check period. */
+  readonly checkIntervalMs: number;
+  /** Deadline of one heartbeat probe. */
+  readonly probeTimeoutMs: number;
+  /** Consecutive probe failures that mean "wedged". */
+  readonly probeFailures: number;
+  /** A freshly started tier is not probed for failure during this time. */
+  readonly startGraceMs: number;
+  /** A server that has not reported ready within this time is killed. */
+  readonly launchTimeoutMs: number;
+  /** How long a draining server may take to finish its connections. */
+  readonly drainTimeoutMs: number;
+  /** After SIGTERM (and the core signal), how long before SIGKILL. */
+  readonly killGraceMs: number;
+  /** Signal sent first to a wedged process so it dumps core; null for none. */
+  readonly coreSignal: NodeJS.Signals | null;
+  /** The cop aborts if one of its check cycles takes longer than this. */
+  readonly stallLimitMs: number;
+  readonly restart: RestartPolicy;
+}
+
+/** Defaults; every timing is configurable. */
+export const DEFAULTS = Object.freeze({
+  logLevel: 'info' as Level,
+  listen: [{ host: '127.0.0.1', port: 8080 }] as readonly Listener[],
+  backlog: 511,
+  checkIntervalMs: 1000,
+  probeTimeoutMs: 1000,
+  probeFailures: 2,
+  startGraceMs: 5000,
+  launchTimeoutMs: 10_000,
+  drainTimeoutMs: 10_000,
+  killGraceMs: 1500,
+  coreSignal: null,
+  stallLimitMs: 15_000,
+});

@@ -1,0 +1,110 @@
+// Validation at the boundary: raw values (flags, environment, file) in, a frozen TripodConfig out.
+// Every error names the field, the bad value and the rule.
+import { resolve } from 'node:path';
+import { TripodError } from '../errors.js';
+import { LEVELS, type Level } from '../log/logger.js';
+import { DEFAULT_RESTART_POLICY } from '../policy/restart-policy.js';
+import { DEFAULTS, type Listener, type TripodConfig } from './config.js';
+
+function invalid(field: string, value: unknown, rule: string): TripodError {
+  return new TripodError('ERR_CONFIG_INVALID', `invalid ${field}: ${JSON.stringify(value)} (${rule})`, { details: { field, value, rule } });
+}
+
+function integer(raw: Record<string, unknown>, field: string, fallback: number, min: number, max: number): number {
+  const value = raw[field];
+  if (value === undefined || value === null) return fallback;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    throw invalid(field, value, `must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** Parses `HOST:PORT`, `[V6]:PORT` or `PORT` (loopback). */
+export function parseListen(text: string, field = 'listen'): Listener {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+))?:?(\d+)$/.exec(text.trim());
+  if (!match) throw invalid(field, text, 'must be HOST:PORT, [IPV6]:PORT or PORT');
+  const host = match[1] ?? match[2] ?? '127.0.0.1';
+  const port = Number(match[3]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(field, text, 'port must be from 1 to 65535');
+  return { host, port };
+}
+
+function listeners(value: unknown): Listener[] {
+  if (value === undefined || value === null) return [...DEFAULTS.listen];
+  const items = Array.isArray(value) ? value : [value];
+  if (items.length === 0) return [...DEFAULTS.listen];
+  const parsed = items.map((item) => {
+    if (typeof item === 'string' || typeof item === 'number') return parseListen(String(item));
+    if (typeof item === 'object' && item !== null && 'port' in item) {
+      return parseListen(`${(item as { host?: string }).host ?? '127.0.0.1'}:${String((item as { port: unknown }).port)}`);
+    }
+    throw invalid('listen', item, 'must be HOST:PORT');
+  });
+  const seen = new Set<string>();
+  for (const l of parsed) {
+    const key = `${l.host}:${l.port}`;
+    if (seen.has(key)) throw invalid('listen', key, 'each address may be listed once');
+    seen.add(key);
+  }
+  return parsed;
+}
+
+function optionalPath(raw: Record<string, unknown>, field: string, base: string): string | null {
+  const value = raw[field];
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string') throw invalid(field, value, 'must be a path');
+  return resolve(base, value);
+}
+
+function signalName(value: unknown): NodeJS.Signals | null {
+  if (value === undefined || value === null || value === '' || value === 'none') return null;
+  const allowed = ['SIGABRT', 'SIGQUIT', 'SIGSEGV', 'SIGBUS', 'SIGTRAP'];
+  if (typeof value !== 'string' || !allowed.includes(value.toUpperCase())) {
+    throw invalid('coreSignal', value, `must be one of ${allowed.join(', ')} or "none"`);
+  }
+  return value.toUpperCase() as NodeJS.Signals;
+}
+
+/** Builds the frozen configuration from raw values; relative paths resolve against `cwd`. */
+export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd()): TripodConfig {
+  const runtimeDirRaw = raw.runtimeDir ?? '.tripod';
+  if (typeof runtimeDirRaw !== 'string' || runtimeDirRaw === '') throw invalid('runtimeDir', runtimeDirRaw, 'must be a directory path');
+  const runtimeDir = resolve(cwd, runtimeDirRaw);
+  const logLevel = (raw.logLevel ?? DEFAULTS.logLevel) as Level;
+  if (!LEVELS.includes(logLevel)) throw invalid('logLevel', raw.logLevel, `must be one of ${LEVELS.join(', ')}`);
+  const checkIntervalMs = integer(raw, 'checkIntervalMs', DEFAULTS.checkIntervalMs, 50, 600_000);
+  const probeTimeoutMs = integer(raw, 'probeTimeoutMs', DEFAULTS.probeTimeoutMs, 10, 600_000);
+  const restartRaw = (typeof raw.restart === 'object' && raw.restart !== null ? raw.restart : {}) as Record<string, unknown>;
+  const jitter = restartRaw.jitter ?? DEFAULT_RESTART_POLICY.jitter;
+  if (typeof jitter !== 'number' || jitter < 0 || jitter > 1) throw invalid('restart.jitter', jitter, 'must be a number from 0 to 1');
+  const config: TripodConfig = {
+    runtimeDir,
+    logDir: optionalPath(raw, 'logDir', cwd) ?? resolve(runtimeDir, 'logs'),
+    logLevel,
+    listen: listeners(raw.listen),
+    app: optionalPath(raw, 'app', cwd),
+    staticDir: optionalPath(raw, 'staticDir', cwd),
+    backlog: integer(raw, 'backlog', DEFAULTS.backlog, 1, 65_535),
+    checkIntervalMs,
+    probeTimeoutMs,
+    probeFailures: integer(raw, 'probeFailures', DEFAULTS.probeFailures, 1, 100),
+    startGraceMs: integer(raw, 'startGraceMs', DEFAULTS.startGraceMs, 0, 600_000),
+    launchTimeoutMs: integer(raw, 'launchTimeoutMs', DEFAULTS.launchTimeoutMs, 100, 600_000),
+    drainTimeoutMs: integer(raw, 'drainTimeoutMs', DEFAULTS.drainTimeoutMs, 0, 3_600_000),
+    killGraceMs: integer(raw, 'killGraceMs', DEFAULTS.killGraceMs, 10, 600_000),
+    coreSignal: signalName(raw.coreSignal),
+    stallLimitMs: integer(raw, 'stallLimitMs', DEFAULTS.stallLimitMs, 1000, 3_600_000),
+    restart: Object.freeze({
+      baseDelayMs: integer(restartRaw, 'baseDelayMs', DEFAULT_RESTART_POLICY.baseDelayMs, 0, 3_600_000),
+      maxDelayMs: integer(restartRaw, 'maxDelayMs', DEFAULT_RESTART_POLICY.maxDelayMs, 0, 3_600_000),
+      jitter,
+      healthyAfterMs: integer(restartRaw, 'healthyAfterMs', DEFAULT_RESTART_POLICY.healthyAfterMs, 0, 86_400_000),
+      noRestartCode: integer(restartRaw, 'noRestartCode', DEFAULT_RESTART_POLICY.noRestartCode, 1, 255),
+    }),
+  };
+  if (config.probeTimeoutMs > checkIntervalMs * 10) {
+    throw invalid('probeTimeoutMs', config.probeTimeoutMs, `must be at most 10 × checkIntervalMs (${checkIntervalMs * 10})`);
+  }
+  return Object.freeze({ ...config, listen: Object.freeze(config.listen.map((l) => Object.freeze({ ...l }))) });
+}

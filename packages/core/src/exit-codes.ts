@@ -1,0 +1,30 @@
+// Exit codes are a contract shared by every tripod binary (documented in README "Exit codes").
+
+export const EXIT = {
+  OK: 0,
+  /** Unexpected internal failure. */
+  FAILURE: 1,
+  /** Bad command line or configuration value. */
+  CONFIG: 2,
+  /** Another live process of this instance holds this tier's lock. */
+  LOCK_HELD: 3,
+  /** The runtime directory is missing, not writable, or holds a symlinked lock file. */
+  RUNTIME_DIR: 4,
+  /** A listening address could not be bound (port taken, permission). */
+  BIND: 5,
+  /** The application module could not be loaded. */
+  APP_LOAD: 6,
+  /** The cop's own check loop stalled past its bound and it aborted (its supervisor restarts it). */
+  STALLED: 7,
+  /** The tier's parent went away and it was told to stop with it. */
+  ORPHANED: 8,
+  /** "Do not restart me": the server's supervisor honours it (s6's convention). */
+  NO_RESTART: 125,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The exit code a process killed by `signal` reports in a shell: 128 + signal number. */
+export function exitCodeForSignal(signalNumber: number): number {
+  return 128 + signalNumber;
+}

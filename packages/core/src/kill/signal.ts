@@ -1,0 +1,18 @@
+import { systemErrorCode } from '../errors.js';
+
+/** process.kill that reports ESRCH as `false` instead of throwing; other errors still throw. */
+export function sendSignal(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch (err) {
+    if (systemErrorCode(err) === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+/** Describes how a process ended, the way the seeds decode a wait status. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) return `killed by ${signal}`;
+  return `exited with code ${code ?? 'unknown'}`;
+}

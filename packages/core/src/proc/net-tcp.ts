@@ -1,0 +1,51 @@
+// /proc/net/tcp and tcp6: one row per socket; the LISTEN row's rx_queue is the accept-queue depth
+// and its tx_queue the backlog limit.
+
+export interface ListenRow {
+  readonly address: string;
+  readonly port: number;
+  /** Connections completed by the kernel and waiting for accept(). */
+  readonly queued: number;
+  /** The accept queue's limit (the effective backlog). */
+  readonly backlog: number;
+  readonly inode: number;
+}
+
+const STATE_LISTEN = '0A';
+
+function decodeIpv4(hex: string): string {
+  const bytes = [0, 2, 4, 6].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return bytes.reverse().join('.');
+}
+
+function decodeIpv6(hex: string): string {
+  // Four 32-bit words, each in host (little-endian) byte order.
+  const groups: string[] = [];
+  for (let word = 0; word < 4; word++) {
+    const w = hex.slice(word * 8, word * 8 + 8);
+    const bytes = [6, 4, 2, 0].map((i) => w.slice(i, i + 2));
+    groups.push(bytes[0]! + bytes[1]!, bytes[2]! + bytes[3]!);
+  }
+  const text = groups.map((g) => parseInt(g, 16).toString(16)).join(':');
+  return text.replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
+}
+
+/** The LISTEN rows of the text of /proc/net/tcp or /proc/net/tcp6. */
+export function parseListenRows(text: string): ListenRow[] {
+  const rows: ListenRow[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || f[3] !== STATE_LISTEN) continue;
+    const [addrHex, portHex] = (f[1] ?? '').split(':');
+    const [txHex, rxHex] = (f[4] ?? '').split(':');
+    if (!addrHex || !portHex || !txHex || !rxHex) continue;
+    rows.push({
+      address: addrHex.length === 8 ? decodeIpv4(addrHex) : decodeIpv6(addrHex),
+      port: parseInt(portHex, 16),
+      queued: parseInt(rxHex, 16),
+      backlog: parseInt(txHex, 16),
+      inode: Number(f[9]),
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,58 @@
+// Thin readers over /proc; every one returns null when the process is gone or unreadable.
+import { readFileSync, readdirSync } from 'node:fs';
+import { parseStat, type ProcStat } from './stat.js';
+import { parseEnviron } from './environ.js';
+import { parseProcLocks, type LockEntry } from './locks.js';
+import { parseListenRows, type ListenRow } from './net-tcp.js';
+
+export const PROC_ROOT = '/proc';
+
+function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The parsed /proc/PID/stat of a process, or null when it does not exist. */
+export function readStat(pid: number): ProcStat | null {
+  const text = readOrNull(`${PROC_ROOT}/${pid}/stat`);
+  return text === null ? null : parseStat(text);
+}
+
+/** The environment of a process (same uid or root only), or null. */
+export function readEnviron(pid: number): Map<string, string> | null {
+  const text = readOrNull(`${PROC_ROOT}/${pid}/environ`);
+  return text === null ? null : parseEnviron(text);
+}
+
+/** Every PID listed in /proc right now. */
+export function listPids(): number[] {
+  try {
+    return readdirSync(PROC_ROOT)
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** The entries of /proc/locks, or null when the file is missing (no procfs). */
+export function readProcLocks(): LockEntry[] | null {
+  const text = readOrNull(`${PROC_ROOT}/locks`);
+  return text === null ? null : parseProcLocks(text);
+}
+
+/** The LISTEN rows of /proc/net/tcp and /proc/net/tcp6 together. */
+export function readListenRows(): ListenRow[] {
+  return [`${PROC_ROOT}/net/tcp`, `${PROC_ROOT}/net/tcp6`].flatMap((path) => {
+    const text = readOrNull(path);
+    return text === null ? [] : parseListenRows(text);
+  });
+}
+
+/** True when /proc looks like a Linux procfs this process can use. */
+export function hasProcfs(): boolean {
+  return readOrNull(`${PROC_ROOT}/self/stat`) !== null;
+}
