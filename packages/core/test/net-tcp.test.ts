@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseListenRows } from '../src/proc/net-tcp.js';
+
+// Captured on this machine: 127.0.0.1:48835 listening with backlog 7, three clients connected and
+// not accepted; 0.0.0.0:2024 idle; plus the established and TIME_WAIT rows around them.
+const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode                                                     
+   0: 0100007F:BEC3 00000000:0000 0A 00000000:00000003 00:00000000 00000000     0        0 6214 4 0000000013b251b8 100 0 0 10 0                      
+   1: 00000000:07E8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1148 1 00000000b2114bf6 100 0 0 10 0                      
+   2: 0100007F:A805 0100007F:D9DA 06 00000000:00000000 03:000015B7 00000000     0        0 0 3 00000000a52e83b4                                      
+   3: 0100007F:BEC3 0100007F:D6AA 01 00000000:00000000 00:00000000 00000000     0        0 0 1 000000007c379e11 20 0 0 10 -1                         
+   5: 0100007F:D6AA 0100007F:BEC3 01 00000000:00000000 00:00000000 00000000     0        0 6216 2 00000000d190539b 20 0 0 10 -1                      
+`;
+
+// Captured: [::]:43711 and [::1]:41971 listening.
+const TCP6 = `  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 00000000000000000000000000000000:AABF 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5021 1 0000000075bfacdf 100 0 0 10 0
+   1: 00000000000000000000000001000000:A3F3 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5020 1 000000001e92f22c 100 0 0 10 0
+`;
+
+test('keeps only LISTEN rows of /proc/net/tcp and decodes IPv4 addresses', () => {
+  const rows = parseListenRows(TCP);
+  assert.deepEqual(
+    rows.map((r) => [r.address, r.port, r.inode]),
+    [
+      ['127.0.0.1', 48835, 6214],
+      ['0.0.0.0', 2024, 1148],
+    ],
+  );
+});
+
+test('queued is the LISTEN row rx_queue (connections waiting for accept)', () => {
+  const [busy, idle] = parseListenRows(TCP);
+  assert.equal(busy?.queued, 3);
+  assert.equal(idle?.queued, 0);
+});
+
+test('backlog is read from the tx_queue column', () => {
+  const row = '  0: 0100007F:1F90 00000000:0000 0A 000001FF:00000002 00:00000000 00000000     0        0 99 1 0000000000000000 100 0 0 10 0\n';
+  const [parsed] = parseListenRows('header\n' + row);
+  assert.equal(parsed?.backlog, 0x1ff);
+  assert.equal(parsed?.queued, 2);
+  assert.equal(parsed?.port, 8080);
+});
+
+test(
+  'backlog of a socket that listens with backlog 7 is 7',
+  { todo: 'src/proc/net-tcp.ts: /proc/net/tcp prints write_seq - snd_una as tx_queue for every socket, LISTEN included (only sock_diag / `ss` reports sk_max_ack_backlog), so `backlog` is always 0' },
+  () => {
+    const [busy] = parseListenRows(TCP);
+    assert.equal(busy?.backlog, 7);
+  },
+);
+
+test('decodes IPv6 any and loopback from /proc/net/tcp6', () => {
+  const rows = parseListenRows(TCP6);
+  assert.deepEqual(
+    rows.map((r) => [r.address, r.port, r.queued, r.inode]),
+    [
+      ['::', 43711, 0, 5021],
+      ['::1', 41971, 0, 5020],
+    ],
+  );
+});
+
+test('decodes an IPv4-mapped and a global IPv6 address (each 32-bit word is little-endian)', () => {
+  const mapped = '0000000000000000FFFF00000100007F';
+  // 2001:db8::5 → words 20010db8 00000000 00000000 00000005, each byte-reversed.
+  const global = 'B80D0120000000000000000005000000';
+  const text = ['header', `0: ${mapped}:0050 ${'0'.repeat(32)}:0000 0A 00000000:00000000 00:00000000 00000000 0 0 11 1`, `1: ${global}:01BB ${'0'.repeat(32)}:0000 0A 00000000:00000000 00:00000000 00000000 0 0 12 1`].join('\n');
+  const rows = parseListenRows(text);
+  assert.deepEqual(
+    rows.map((r) => [r.address, r.port]),
+    [
+      ['::ffff:7f00:1', 80],
+      ['2001:db8::5', 443],
+    ],
+  );
+});
+
+test('empty or header-only text gives no rows', () => {
+  assert.deepEqual(parseListenRows(''), []);
+  assert.deepEqual(parseListenRows(TCP.split('\n')[0]!), []);
+});
