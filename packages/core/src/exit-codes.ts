@@ -1,4 +1,5 @@
 // Exit codes are a contract shared by every tripod binary (documented in README "Exit codes").
+import type { TripodError } from './errors.js';
 
 export const EXIT = {
   OK: 0,
@@ -27,4 +28,25 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** The exit code a process killed by `signal` reports in a shell: 128 + signal number. */
 export function exitCodeForSignal(signalNumber: number): number {
   return 128 + signalNumber;
+}
+
+/** The exit code a tier reports for a TripodError that ends it. */
+export function exitCodeForError(err: TripodError): number {
+  switch (err.code) {
+    case 'ERR_LOCK_HELD':
+      return EXIT.LOCK_HELD;
+    case 'ERR_APP_LOAD':
+      return EXIT.APP_LOAD;
+    case 'ERR_RUNTIME_DIR_MISSING':
+    case 'ERR_RUNTIME_DIR_NOT_WRITABLE':
+    case 'ERR_LOCK_SYMLINK':
+      return EXIT.RUNTIME_DIR;
+    case 'ERR_CONFIG_INVALID':
+      return EXIT.CONFIG;
+    case 'ERR_PORT_IN_USE':
+    case 'ERR_BIND_FAILED':
+      return EXIT.BIND;
+    default:
+      return EXIT.FAILURE;
+  }
 }

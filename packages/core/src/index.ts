@@ -24,3 +24,8 @@ export * from './control/protocol.js';
 export * from './control/client.js';
 export * from './control/server.js';
 export * from './policy/restart-policy.js';
+export * from './config/cli.js';
+export * from './cli-main.js';
+export * from './binaries.js';
+export * from './status-file.js';
+export * from './queue.js';

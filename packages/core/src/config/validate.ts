@@ -10,19 +10,20 @@ function invalid(field: string, value: unknown, rule: string): TripodError {
   return new TripodError('ERR_CONFIG_INVALID', `invalid ${field}: ${JSON.stringify(value)} (${rule})`, { details: { field, value, rule } });
 }
 
-function integer(raw: Record<string, unknown>, field: string, fallback: number, min: number, max: number): number {
+function integer(raw: Record<string, unknown>, field: string, fallback: number, min: number, max: number, prefix = ''): number {
   const value = raw[field];
   if (value === undefined || value === null) return fallback;
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    throw invalid(field, value, `must be a whole number from ${min} to ${max}`);
+    throw invalid(prefix + field, value, `must be a whole number from ${min} to ${max}`);
   }
   return n;
 }
 
 /** Parses `HOST:PORT`, `[V6]:PORT` or `PORT` (loopback). */
 export function parseListen(text: string, field = 'listen'): Listener {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+))?:?(\d+)$/.exec(text.trim());
+  const trimmed = text.trim();
+  const match = /^\d+$/.test(trimmed) ? [trimmed, undefined, '127.0.0.1', trimmed] : /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+)):(\d+)$/.exec(trimmed);
   if (!match) throw invalid(field, text, 'must be HOST:PORT, [IPV6]:PORT or PORT');
   const host = match[1] ?? match[2] ?? '127.0.0.1';
   const port = Number(match[3]);
@@ -37,7 +38,8 @@ function listeners(value: unknown): Listener[] {
   const parsed = items.map((item) => {
     if (typeof item === 'string' || typeof item === 'number') return parseListen(String(item));
     if (typeof item === 'object' && item !== null && 'port' in item) {
-      return parseListen(`${(item as { host?: string }).host ?? '127.0.0.1'}:${String((item as { port: unknown }).port)}`);
+      const host = (item as { host?: string }).host ?? '127.0.0.1';
+      return parseListen(`${host.includes(':') ? `[${host}]` : host}:${String((item as { port: unknown }).port)}`);
     }
     throw invalid('listen', item, 'must be HOST:PORT');
   });
@@ -77,7 +79,7 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
   const probeTimeoutMs = integer(raw, 'probeTimeoutMs', DEFAULTS.probeTimeoutMs, 10, 600_000);
   const restartRaw = (typeof raw.restart === 'object' && raw.restart !== null ? raw.restart : {}) as Record<string, unknown>;
   const jitter = restartRaw.jitter ?? DEFAULT_RESTART_POLICY.jitter;
-  if (typeof jitter !== 'number' || jitter < 0 || jitter > 1) throw invalid('restart.jitter', jitter, 'must be a number from 0 to 1');
+  if (typeof jitter !== 'number' || !Number.isFinite(jitter) || jitter < 0 || jitter > 1) throw invalid('restart.jitter', jitter, 'must be a number from 0 to 1');
   const config: TripodConfig = {
     runtimeDir,
     logDir: optionalPath(raw, 'logDir', cwd) ?? resolve(runtimeDir, 'logs'),
@@ -96,11 +98,11 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
     coreSignal: signalName(raw.coreSignal),
     stallLimitMs: integer(raw, 'stallLimitMs', DEFAULTS.stallLimitMs, 1000, 3_600_000),
     restart: Object.freeze({
-      baseDelayMs: integer(restartRaw, 'baseDelayMs', DEFAULT_RESTART_POLICY.baseDelayMs, 0, 3_600_000),
-      maxDelayMs: integer(restartRaw, 'maxDelayMs', DEFAULT_RESTART_POLICY.maxDelayMs, 0, 3_600_000),
+      baseDelayMs: integer(restartRaw, 'baseDelayMs', DEFAULT_RESTART_POLICY.baseDelayMs, 0, 3_600_000, 'restart.'),
+      maxDelayMs: integer(restartRaw, 'maxDelayMs', DEFAULT_RESTART_POLICY.maxDelayMs, 0, 3_600_000, 'restart.'),
       jitter,
-      healthyAfterMs: integer(restartRaw, 'healthyAfterMs', DEFAULT_RESTART_POLICY.healthyAfterMs, 0, 86_400_000),
-      noRestartCode: integer(restartRaw, 'noRestartCode', DEFAULT_RESTART_POLICY.noRestartCode, 1, 255),
+      healthyAfterMs: integer(restartRaw, 'healthyAfterMs', DEFAULT_RESTART_POLICY.healthyAfterMs, 0, 86_400_000, 'restart.'),
+      noRestartCode: integer(restartRaw, 'noRestartCode', DEFAULT_RESTART_POLICY.noRestartCode, 1, 255, 'restart.'),
     }),
   };
   if (config.probeTimeoutMs > checkIntervalMs * 10) {

@@ -28,6 +28,10 @@ export function controlRequest(socketPath: string, request: ControlRequest, time
       if (response.ok) return resolve(response.result);
       reject(new TripodError('ERR_CONTROL_PROTOCOL', `${request.cmd} failed: ${response.error.message}`, { details: { remoteCode: response.error.code } }));
     });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      reject(new TripodError('ERR_CONTROL_PROTOCOL', `${socketPath} closed the connection without answering ${request.cmd}`));
+    });
     socket.on('error', (err) => {
       clearTimeout(timer);
       fail(new TripodError('ERR_CONTROL_UNREACHABLE', `cannot reach ${socketPath}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err }));

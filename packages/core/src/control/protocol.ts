@@ -33,7 +33,9 @@ export function parseRequest(line: string): ControlRequest | string {
 export function parseResponse(line: string): ControlResponse | null {
   try {
     const value = JSON.parse(line) as ControlResponse;
-    if (typeof value === 'object' && value !== null && typeof value.ok === 'boolean') return value;
+    if (typeof value !== 'object' || value === null) return null;
+    if (value.ok === true && 'result' in value) return value;
+    if (value.ok === false && typeof value.error === 'object' && value.error !== null && typeof value.error.message === 'string') return value;
   } catch {
     // fall through
   }

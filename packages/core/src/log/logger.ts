@@ -60,8 +60,10 @@ export function createLog(options: LogOptions): Log {
     transports,
     exitOnError: false,
   });
+  // `pid` is always the process that logs; a field named pid (the process an event is about) becomes `target`.
   const write = (level: Level) => (event: string, fields: Record<string, unknown> = {}) => {
-    logger.log(level, event, fields);
+    const { pid, ...rest } = fields;
+    logger.log(level, event, pid === undefined ? rest : { target: pid, ...rest });
   };
   return {
     error: write('error'),

@@ -43,7 +43,8 @@ export function splitDev(dev: number | bigint): { major: number; minor: number }
 export function findWriteLockHolder(entries: readonly LockEntry[], dev: number | bigint, inode: number): number | null {
   const { major, minor } = splitDev(dev);
   const hit = entries.find(
-    (e) => !e.blocked && e.kind === 'POSIX' && e.access === 'WRITE' && e.inode === inode && e.major === major && e.minor === minor,
+    // PID 0 is a holder in another PID namespace, -1 an OFD lock: neither names a process we can see.
+    (e) => e.pid > 0 && !e.blocked && e.kind === 'POSIX' && e.access === 'WRITE' && e.inode === inode && e.major === major && e.minor === minor,
   );
   return hit ? hit.pid : null;
 }

@@ -1,13 +1,11 @@
-// /proc/net/tcp and tcp6: one row per socket; the LISTEN row's rx_queue is the accept-queue depth
-// and its tx_queue the backlog limit.
+// /proc/net/tcp and tcp6: one row per socket; the LISTEN row's rx_queue is the accept-queue depth.
+// (Its tx_queue is write_seq - snd_una, always 0 for a listener: the backlog limit is not shown here.)
 
 export interface ListenRow {
   readonly address: string;
   readonly port: number;
   /** Connections completed by the kernel and waiting for accept(). */
   readonly queued: number;
-  /** The accept queue's limit (the effective backlog). */
-  readonly backlog: number;
   readonly inode: number;
 }
 
@@ -37,13 +35,12 @@ export function parseListenRows(text: string): ListenRow[] {
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || f[3] !== STATE_LISTEN) continue;
     const [addrHex, portHex] = (f[1] ?? '').split(':');
-    const [txHex, rxHex] = (f[4] ?? '').split(':');
-    if (!addrHex || !portHex || !txHex || !rxHex) continue;
+    const rxHex = (f[4] ?? '').split(':')[1];
+    if (!addrHex || !portHex || !rxHex) continue;
     rows.push({
       address: addrHex.length === 8 ? decodeIpv4(addrHex) : decodeIpv6(addrHex),
       port: parseInt(portHex, 16),
       queued: parseInt(rxHex, 16),
-      backlog: parseInt(txHex, 16),
       inode: Number(f[9]),
     });
   }

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// tripod-cop: see README "tripod-cop" for its interface, signals and exit codes.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { configFromArgv, envNameFor, runMain, yargsConfigOptions } from '@tripod/core';
+import { runCop } from './main.js';
+
+runMain('tripod-cop', async () => {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('tripod-cop')
+    .usage('$0 [options]\n\nOwns the listening sockets and watches the manager and the server; runs in the foreground.')
+    .options(yargsConfigOptions())
+    .version(false)
+    .strict()
+    .parse();
+  const raw = argv as Record<string, unknown>;
+  const config = configFromArgv(raw);
+  const defaultDir = raw['runtime-dir'] === undefined && process.env[envNameFor('runtime-dir')] === undefined && raw.config === undefined;
+  return runCop({ config, createRuntimeDir: defaultDir });
+});

@@ -1,0 +1,184 @@
+// The cop's check loop: watch manager.lock and server.lock, heartbeat both tiers, start the manager
+// when its lock is free, kill what is wedged. Decisions come from check-policy.ts; this file acts.
+import type { ChildProcess } from 'node:child_process';
+import {
+  decideRestart, findLockHolder, isInstanceTier, type Death, type Log, type RuntimePaths, type TripodConfig,
+} from '@tripod/core';
+import { decideCheck, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
+import { spawnManager } from './manager-process.js';
+import { pingManager, probeServer } from './probes.js';
+import { bindAll, type BoundListener } from './sockets.js';
+import { findStrays, killTier, type KillSettings } from './strays.js';
+
+export interface CopEvents {
+  /** A heartbeat through the listening socket succeeded (the service answers). */
+  onServing?(pid: number): void;
+  onCycle?(): void;
+}
+
+export class Cop {
+  private check: CheckState = INITIAL_CHECK_STATE;
+  private managerChild: ChildProcess | null = null;
+  private managerSpawnedAt = 0;
+  private managerDeaths: Death[] = [];
+  private nextManagerStartAt = 0;
+  private readonly stopping = { value: false };
+  private readonly drainingStrays = new Set<number>();
+  cycleStartedAt: number | null = null;
+  lastPing: { ms: number; at: number } | null = null;
+
+  constructor(
+    private readonly config: TripodConfig,
+    private readonly paths: RuntimePaths,
+    private readonly instance: string,
+    private readonly log: Log,
+    private listeners: BoundListener[] | null,
+    private readonly events: CopEvents = {},
+  ) {}
+
+  private get kill(): KillSettings {
+    return { instance: this.instance, coreSignal: this.config.coreSignal, killGraceMs: this.config.killGraceMs, log: this.log };
+  }
+
+  get isStopping(): boolean {
+    return this.stopping.value;
+  }
+
+  /** One check cycle; never throws. */
+  async cycle(): Promise<void> {
+    if (this.stopping.value) return;
+    this.cycleStartedAt = Date.now();
+    try {
+      await this.checkOnce();
+    } catch (err) {
+      this.log.error('cop.cycle-error', { error: (err as Error).stack ?? String(err) });
+    } finally {
+      this.cycleStartedAt = null;
+      this.events.onCycle?.();
+    }
+  }
+
+  private async checkOnce(): Promise<void> {
+    const { config, paths } = this;
+    const now = Date.now();
+    let managerHolder = findLockHolder(paths.lockFile('manager'));
+    if (managerHolder !== null && !isInstanceTier(managerHolder, this.instance, 'manager')) {
+      this.log.error('manager.lock-foreign', { holder: managerHolder, path: paths.lockFile('manager') });
+      return;
+    }
+    const ping = managerHolder !== null ? await pingManager(paths.controlSocket, config.probeTimeoutMs) : null;
+    if (ping?.ok) this.lastPing = { ms: ping.ms, at: Date.now() };
+    const serverHolder = findLockHolder(paths.lockFile('server'));
+    const probe = serverHolder !== null ? await probeServer(config.listen[0]!, config.probeTimeoutMs) : null;
+    if (probe?.ok && probe.value === serverHolder) this.events.onServing?.(serverHolder);
+    const managerStarting = this.managerChild !== null && now - this.managerSpawnedAt < config.startGraceMs;
+    const decision = decideCheck(this.check, { now, managerHolder, managerStarting, ping, serverHolder, probe }, config);
+    this.check = decision.state;
+    for (const action of decision.actions) await this.perform(action);
+  }
+
+  private async perform(action: CheckAction): Promise<void> {
+    if (this.stopping.value) return;
+    switch (action.type) {
+      case 'log':
+        return this.log[action.level](action.event, action.fields);
+      case 'start-manager':
+        return this.startManager();
+      case 'kill': {
+        this.log.warn('kill.decide', { tier: action.tier, pid: action.pid, reason: action.reason });
+        const outcome = await killTier(action.pid, action.tier, action.reason, this.config.killGraceMs, this.kill, this.config.coreSignal);
+        this.log.warn('kill.done', { tier: action.tier, pid: action.pid, outcome });
+        return;
+      }
+    }
+  }
+
+  /** Clears the instance's strays, makes sure the sockets are bound, and spawns a manager. */
+  private async startManager(): Promise<void> {
+    const now = Date.now();
+    if (now < this.nextManagerStartAt) return;
+    await this.clearStrays();
+    if (this.listeners === null) {
+      try {
+        this.listeners = await bindAll(this.config.listen);
+        this.log.info('sockets.bound', { listen: this.listeners.map((l) => `${l.listener.host}:${l.listener.port}`) });
+      } catch (err) {
+        this.log.error('sockets.bind-failed', { error: (err as Error).message });
+        return;
+      }
+    }
+    const child = spawnManager(this.config, this.instance, this.listeners.map((l) => l.fd));
+    this.managerChild = child;
+    this.managerSpawnedAt = Date.now();
+    const pid = child.pid;
+    this.log.info('manager.spawn', { pid });
+    child.once('error', (err) => this.log.error('manager.spawn-failed', { error: err.message }));
+    child.once('exit', (code, signal) => this.onManagerExit(child, code, signal));
+  }
+
+  private onManagerExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.managerChild === child) this.managerChild = null;
+    const requested = this.stopping.value;
+    this.log[requested ? 'info' : 'warn']('manager.exit', { pid: child.pid, code, signal, requested });
+    if (requested) return;
+    const now = Date.now();
+    this.managerDeaths = [...this.managerDeaths, { at: now, code, signal, requested, uptimeMs: now - this.managerSpawnedAt }].slice(-32);
+    const decision = decideRestart(this.managerDeaths, this.config.restart, Math.random);
+    if (decision.action === 'restart' && decision.delayMs > 0) {
+      this.log.warn('manager.backoff', { delayMs: decision.delayMs, consecutive: decision.consecutive });
+      this.nextManagerStartAt = now + decision.delayMs;
+    }
+    setTimeout(() => void this.cycle(), decision.action === 'restart' ? decision.delayMs : 0);
+  }
+
+  /**
+   * Stray managers are killed before a new one starts. A stray server (its manager died) is asked to
+   * drain in the background when the cop holds the sockets, so its clients finish; otherwise it holds
+   * the port and must be gone before the cop can bind.
+   */
+  private async clearStrays(): Promise<void> {
+    const strays = findStrays(this.instance, this.drainingStrays);
+    for (const stray of strays) {
+      if (stray.tier === 'server' && this.listeners !== null) {
+        this.drainingStrays.add(stray.pid);
+        this.log.info('stray.drain', { pid: stray.pid });
+        void killTier(stray.pid, 'server', 'stray server (its manager is gone)', this.config.drainTimeoutMs, this.kill).finally(() => this.drainingStrays.delete(stray.pid));
+      } else {
+        const grace = stray.tier === 'server' ? this.config.drainTimeoutMs : this.config.killGraceMs;
+        const outcome = await killTier(stray.pid, stray.tier, `stray ${stray.tier}`, grace, this.kill);
+        this.log.info('stray.killed', { pid: stray.pid, tier: stray.tier, outcome });
+      }
+    }
+  }
+
+  /** Graceful stop of the whole instance: the manager drains the server, everything exits, locks are freed. */
+  async stop(): Promise<void> {
+    if (this.stopping.value) return;
+    this.stopping.value = true;
+    const holder = findLockHolder(this.paths.lockFile('manager'));
+    const grace = this.config.drainTimeoutMs + 2 * this.config.killGraceMs + 1000;
+    if (holder !== null) {
+      const outcome = await killTier(holder, 'manager', 'instance stop', grace, this.kill);
+      this.log.info('manager.stopped', { pid: holder, outcome });
+    }
+    for (const stray of findStrays(this.instance)) {
+      const outcome = await killTier(stray.pid, stray.tier, 'instance stop', grace, this.kill);
+      this.log.info('stray.killed', { pid: stray.pid, tier: stray.tier, outcome });
+    }
+    await this.waitManagerReaped(grace);
+    for (const l of this.listeners ?? []) l.close();
+    this.listeners = null;
+  }
+
+  private waitManagerReaped(ms: number): Promise<void> {
+    const child = this.managerChild;
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,95 @@
+// tripod-cop: hold cop.lock, own the listening sockets, start and watch the manager and the server.
+import {
+  EXIT, TripodError, acquireLock, checkRuntimeDir, createLog, findLockHolder, instanceIdFor, isInstanceTier, isTripodError,
+  runtimePaths, type HeldLock, type TripodConfig,
+} from '@tripod/core';
+import { Cop } from './cop.js';
+import { bindAll, type BoundListener } from './sockets.js';
+import { findStrays, killTier } from './strays.js';
+
+export interface CopOptions {
+  readonly config: TripodConfig;
+  /** Create the runtime directory when it is missing (only for the default location). */
+  readonly createRuntimeDir: boolean;
+}
+
+/** The longest a check cycle may legitimately take; past it the cop aborts and its supervisor restarts it. */
+export function stallBound(config: TripodConfig): number {
+  return Math.max(config.stallLimitMs, config.drainTimeoutMs + 3 * config.killGraceMs + 2 * config.probeTimeoutMs);
+}
+
+async function takeCopLock(path: string, dir: string): Promise<HeldLock> {
+  try {
+    return await acquireLock(path);
+  } catch (err) {
+    if (isTripodError(err, 'ERR_LOCK_HELD')) {
+      const holder = err.details.holder;
+      throw new TripodError('ERR_LOCK_HELD', `another cop${holder ? ` (PID ${String(holder)})` : ''} already runs for ${dir}`, { cause: err, details: err.details });
+    }
+    throw err;
+  }
+}
+
+/** Runs the cop until SIGTERM/SIGINT has stopped the instance; resolves with the exit code. */
+export async function runCop({ config, createRuntimeDir }: CopOptions): Promise<number> {
+  checkRuntimeDir(config.runtimeDir, { create: createRuntimeDir });
+  const paths = runtimePaths(config.runtimeDir, config.logDir);
+  const lock = await takeCopLock(paths.lockFile('cop'), config.runtimeDir);
+  const log = createLog({ tier: 'cop', file: paths.logFile('cop'), level: config.logLevel, console: true });
+  const instance = instanceIdFor(config.runtimeDir);
+  log.info('cop.start', { instance, runtimeDir: config.runtimeDir, listen: config.listen.map((l) => `${l.host}:${l.port}`) });
+
+  let listeners: BoundListener[] | null = null;
+  const managerHolder = findLockHolder(paths.lockFile('manager'));
+  if (managerHolder !== null && isInstanceTier(managerHolder, instance, 'manager')) {
+    // A cop restart: the running manager and server keep the sockets and the service; adopt them.
+    log.info('manager.adopt', { pid: managerHolder });
+  } else {
+    for (const stray of findStrays(instance)) {
+      const outcome = await killTier(stray.pid, stray.tier, `stray ${stray.tier} at cop start`, config.drainTimeoutMs, { instance, coreSignal: null, killGraceMs: config.killGraceMs, log });
+      log.info('stray.killed', { pid: stray.pid, tier: stray.tier, outcome });
+    }
+    try {
+      listeners = await bindAll(config.listen);
+    } catch (err) {
+      log.error('sockets.bind-failed', { error: (err as Error).message });
+      await log.close();
+      lock.release();
+      throw err;
+    }
+    log.info('sockets.bound', { listen: listeners.map((l) => `${l.listener.host}:${l.listener.port}`) });
+  }
+
+  const cop = new Cop(config, paths, instance, log, listeners);
+  let timer: NodeJS.Timeout | null = null;
+  const loop = async () => {
+    await cop.cycle();
+    if (!cop.isStopping) timer = setTimeout(() => void loop(), config.checkIntervalMs);
+  };
+  const bound = stallBound(config);
+  const guard = setInterval(() => {
+    const started = cop.cycleStartedAt;
+    if (started !== null && Date.now() - started > bound) {
+      log.error('cop.stalled', { ms: Date.now() - started, bound });
+      process.exit(EXIT.STALLED);
+    }
+  }, 1000);
+
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info('cop.stop', { signal });
+      if (timer) clearTimeout(timer);
+      void cop.stop().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  process.on('SIGHUP', () => log.reopen());
+  void loop();
+  await stopped;
+  clearInterval(guard);
+  log.info('cop.exit', { code: EXIT.OK });
+  await log.close();
+  lock.release();
+  return EXIT.OK;
+}

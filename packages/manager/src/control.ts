@@ -1,0 +1,45 @@
+// The manager's control-socket commands.
+import type { ControlHandler } from '@tripod/core';
+import type { ManagerStatus } from './status.js';
+import type { SupervisorEvent } from './supervisor.js';
+
+export interface ControlTarget {
+  status(): ManagerStatus;
+  dispatch(event: SupervisorEvent): void;
+  reload(): Promise<unknown>;
+  shutdown(): void;
+}
+
+/** Maps each control command to what it does on the manager. */
+export function controlHandler(target: ControlTarget): ControlHandler {
+  return async (request) => {
+    switch (request.cmd) {
+      case 'ping': {
+        const status = target.status();
+        const serving = status.servers.find((s) => s.role === 'serving');
+        return { pid: process.pid, serverExpected: status.serverExpected, serverPid: serving?.pid ?? null };
+      }
+      case 'status':
+        return target.status();
+      case 'server-start':
+        target.dispatch({ type: 'start' });
+        return { accepted: 'server-start' };
+      case 'server-stop':
+        target.dispatch({ type: 'stop', graceful: false });
+        return { accepted: 'server-stop' };
+      case 'server-drain':
+        target.dispatch({ type: 'stop', graceful: true });
+        return { accepted: 'server-drain' };
+      case 'server-restart':
+        target.dispatch({ type: 'restart' });
+        return { accepted: 'server-restart' };
+      case 'reload':
+        return target.reload();
+      case 'stop':
+        target.shutdown();
+        return { accepted: 'stop' };
+      case 'metrics':
+        return { status: target.status() };
+    }
+  };
+}

@@ -1,0 +1,102 @@
+// tripod-manager: hold manager.lock, serve the control socket, run the server supervisor.
+import { rmSync } from 'node:fs';
+import type { Server } from 'node:net';
+import {
+  EXIT, acquireLock, checkRuntimeDir, createLog, findLockHolder, identify, instanceIdFor, isInstanceTier, realKillDeps,
+  runtimePaths, safeKill, serveControl, tierBinary, writeJsonAtomic, type TripodConfig,
+} from '@tripod/core';
+import { controlHandler } from './control.js';
+import { ServerRunner } from './runner.js';
+import { buildStatus } from './status.js';
+
+export interface ManagerOptions {
+  readonly config: TripodConfig;
+  readonly inheritedFds: number;
+}
+
+/** Runs the manager until it is told to stop and its servers are gone; resolves with the exit code. */
+export async function runManager({ config, inheritedFds }: ManagerOptions): Promise<number> {
+  const startedAt = Date.now();
+  const paths = runtimePaths(config.runtimeDir, config.logDir);
+  checkRuntimeDir(config.runtimeDir);
+  const log = createLog({ tier: 'manager', file: paths.logFile('manager'), level: config.logLevel, console: true });
+  const lock = await acquireLock(paths.lockFile('manager'));
+  const instance = instanceIdFor(config.runtimeDir);
+  log.info('manager.start', { instance, inheritedFds, listen: config.listen.map((l) => `${l.host}:${l.port}`) });
+
+  await stopStrayServer(paths.lockFile('server'), instance, config, log);
+
+  let finished: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finished = resolve));
+  let control: Server | null = null;
+  const writeStatus = () => {
+    try {
+      writeJsonAtomic(paths.statusFile, buildStatus(runner, config, startedAt));
+    } catch (err) {
+      log.warn('status.write-failed', { error: (err as Error).message });
+    }
+  };
+  const runner: ServerRunner = new ServerRunner({
+    config,
+    configJson: JSON.stringify(config),
+    instance,
+    serverBin: tierBinary('server'),
+    inheritedFds,
+    log,
+    onChange: writeStatus,
+    onAllStopped: () => {
+      if (shuttingDown) finished(EXIT.OK);
+    },
+  });
+  let shuttingDown = false;
+  const shutdown = () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info('manager.stop', {});
+    runner.dispatch({ type: 'stop', graceful: true });
+  };
+  const reload = async () => {
+    log.reopen();
+    log.info('manager.reload', {});
+    return { reopenedLogs: true };
+  };
+
+  control = await serveControl(paths.controlSocket, controlHandler({
+    status: () => buildStatus(runner, config, startedAt),
+    dispatch: (event) => runner.dispatch(event),
+    reload,
+    shutdown,
+  }));
+  process.on('SIGTERM', () => setImmediate(shutdown));
+  process.on('SIGINT', () => setImmediate(shutdown));
+  process.on('SIGUSR1', () => setImmediate(() => runner.dispatch({ type: 'restart' })));
+  process.on('SIGHUP', () => setImmediate(() => void reload()));
+  runner.dispatch({ type: 'start' });
+
+  const code = await done;
+  runner.dispose();
+  control.close();
+  rmSync(paths.controlSocket, { force: true });
+  writeStatus();
+  log.info('manager.exit', { code });
+  await log.close();
+  lock.release();
+  return code;
+}
+
+/** A server of this instance still holding server.lock (its manager died) is drained before we start ours. */
+async function stopStrayServer(lockPath: string, instance: string, config: TripodConfig, log: ReturnType<typeof createLog>): Promise<void> {
+  const holder = findLockHolder(lockPath);
+  if (holder === null) return;
+  const who = identify(holder);
+  if (who === null || !isInstanceTier(holder, instance, 'server')) {
+    log.warn('server.lock-foreign', { holder, path: lockPath });
+    return;
+  }
+  const outcome = await safeKill(
+    { ...who, tier: 'server', leadsGroup: true },
+    { reason: 'stray server from a previous manager', coreSignal: null, graceMs: config.drainTimeoutMs, killWaitMs: config.killGraceMs },
+    realKillDeps((event, fields) => log.info(event, fields)),
+  );
+  log.info('server.stray-stopped', { pid: holder, outcome });
+}

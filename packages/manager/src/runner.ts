@@ -1,0 +1,154 @@
+// Carries out the supervisor's actions: spawns servers with the inherited listening fds, signals them,
+// arms timers, and feeds their exits and IPC messages back as events.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { sendSignal, tierEnv, type Log, type TripodConfig } from '@tripod/core';
+import { decide, INITIAL_STATE, type Action, type DecideContext, type SupervisorEvent, type SupervisorState } from './supervisor.js';
+
+export interface DrainReport {
+  readonly pid: number;
+  readonly outcome: 'success' | 'timeout';
+  readonly openConnections: number;
+  readonly ms: number;
+  readonly at: number;
+}
+
+export interface Outage {
+  readonly from: number;
+  readonly to: number | null;
+}
+
+export interface RunnerOptions {
+  readonly config: TripodConfig;
+  readonly configJson: string;
+  readonly instance: string;
+  readonly serverBin: string;
+  /** Listening fds this manager inherited at 3, 4, … and hands to every server. */
+  readonly inheritedFds: number;
+  readonly log: Log;
+  readonly onChange: () => void;
+  readonly onAllStopped: () => void;
+}
+
+export class ServerRunner {
+  private current: SupervisorState = INITIAL_STATE;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly children = new Map<number, ChildProcess>();
+  lastDrain: DrainReport | null = null;
+  lastOutage: Outage | null = null;
+
+  constructor(private readonly options: RunnerOptions) {}
+
+  get state(): SupervisorState {
+    return this.current;
+  }
+
+  /** True when some server is ready and serving. */
+  get isServing(): boolean {
+    return this.current.procs.some((p) => p.role === 'serving');
+  }
+
+  dispatch(event: SupervisorEvent): void {
+    const { config } = this.options;
+    const ctx: DecideContext = {
+      now: Date.now(),
+      random: Math.random(),
+      launchTimeoutMs: config.launchTimeoutMs,
+      drainTimeoutMs: config.drainTimeoutMs,
+      killGraceMs: config.killGraceMs,
+      policy: config.restart,
+    };
+    const wasServing = this.isServing;
+    const { state, actions } = decide(this.current, event, ctx);
+    this.current = state;
+    this.trackOutage(wasServing, ctx.now);
+    for (const action of actions) this.perform(action);
+    this.options.onChange();
+  }
+
+  private trackOutage(wasServing: boolean, now: number): void {
+    if (wasServing && !this.isServing && this.current.goal === 'run') this.lastOutage = { from: now, to: null };
+    if (!wasServing && this.isServing && this.lastOutage && this.lastOutage.to === null) this.lastOutage = { ...this.lastOutage, to: now };
+  }
+
+  private perform(action: Action): void {
+    const { log } = this.options;
+    switch (action.type) {
+      case 'spawn':
+        return this.spawnServer(action.id, action.handover);
+      case 'signal':
+        if (action.group) sendSignal(-action.pid, action.signal);
+        else if (this.children.has(action.pid)) sendSignal(action.pid, action.signal);
+        return;
+      case 'arm': {
+        clearTimeout(this.timers.get(action.name));
+        const timer = setTimeout(() => {
+          this.timers.delete(action.name);
+          this.dispatch({ type: 'timer', name: action.name });
+        }, action.ms);
+        this.timers.set(action.name, timer);
+        return;
+      }
+      case 'cancel':
+        clearTimeout(this.timers.get(action.name));
+        this.timers.delete(action.name);
+        return;
+      case 'log':
+        return log[action.level](action.event, action.fields);
+      case 'all-stopped':
+        return this.options.onAllStopped();
+    }
+  }
+
+  private spawnServer(id: number, handover: boolean): void {
+    const { config, configJson, instance, serverBin, inheritedFds } = this.options;
+    const fds = Array.from({ length: inheritedFds }, (_, i) => 3 + i);
+    const args = [serverBin, '--config-json', configJson, '--inherited-fds', String(inheritedFds)];
+    if (handover) args.push('--handover');
+    let child: ChildProcess;
+    try {
+      child = spawn(process.execPath, args, {
+        cwd: config.runtimeDir,
+        detached: true, // its own process group: killing the group reaches the application's children
+        stdio: ['ignore', 'inherit', 'inherit', ...fds, 'ipc'],
+        env: tierEnv(process.env, instance, 'server'),
+      });
+    } catch (err) {
+      queueMicrotask(() => this.dispatch({ type: 'spawn-failed', id, error: String(err) }));
+      return;
+    }
+    const pid = child.pid;
+    if (pid === undefined) {
+      child.once('error', (err) => this.dispatch({ type: 'spawn-failed', id, error: err.message }));
+      return;
+    }
+    this.children.set(pid, child);
+    child.on('message', (message: { type?: string } & Record<string, unknown>) => this.onMessage(pid, message));
+    child.on('error', (err) => this.options.log.warn('server.ipc-error', { pid, error: err.message }));
+    child.once('exit', (code, signal) => {
+      this.children.delete(pid);
+      this.dispatch({ type: 'exited', pid, code, signal });
+    });
+    this.dispatch({ type: 'spawned', id, pid });
+  }
+
+  private onMessage(pid: number, message: { type?: string } & Record<string, unknown>): void {
+    if (message.type === 'ready') this.dispatch({ type: 'ready', pid });
+    else if (message.type === 'drained') {
+      const report: DrainReport = {
+        pid,
+        outcome: message.outcome === 'success' ? 'success' : 'timeout',
+        openConnections: Number(message.openConnections ?? 0),
+        ms: Number(message.ms ?? 0),
+        at: Date.now(),
+      };
+      this.lastDrain = report;
+      this.options.log[report.outcome === 'success' ? 'info' : 'warn']('server.drain-report', { ...report });
+    } else if (message.type === 'locked') this.options.log.debug('server.locked', { pid });
+  }
+
+  /** Cancels every timer (at manager exit). */
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,87 @@
+// tripod-server: hold server.lock, load the application, listen on the inherited fds, report ready,
+// drain on SIGTERM. It is the only tier that ever calls listen().
+import { ENV_INSTANCE, ENV_TIER, EXIT, acquireLock, exitCodeForError, checkRuntimeDir, createLog, isTripodError, runtimePaths, type HeldLock, type Log, type TripodConfig } from '@tripod/core';
+import { loadApp } from './app-loader.js';
+import { createHost } from './host.js';
+import { tellManager } from './ipc.js';
+
+export interface ServerOptions {
+  readonly config: TripodConfig;
+  /** Number of listening fds inherited at 3, 4, …; 0 binds config.listen itself (standalone use). */
+  readonly inheritedFds: number;
+  /** Started to replace a running server: listen first, take the lock once the old server lets it go. */
+  readonly handover: boolean;
+}
+
+const LOCK_RETRY_MS = 25;
+
+async function takeLock(path: string, handover: boolean, log: Log): Promise<HeldLock> {
+  for (;;) {
+    try {
+      return await acquireLock(path);
+    } catch (err) {
+      if (!handover || !isTripodError(err, 'ERR_LOCK_HELD')) throw err;
+      log.debug('server.lock-wait', { holder: err.details.holder });
+      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+    }
+  }
+}
+
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
+  });
+}
+
+/** Runs the server until it has drained; resolves with the exit code. */
+export async function runServer(options: ServerOptions): Promise<number> {
+  const { config } = options;
+  const paths = runtimePaths(config.runtimeDir, config.logDir);
+  const log = createLog({ tier: 'server', file: paths.logFile('server'), level: config.logLevel, console: true });
+  process.on('SIGHUP', () => log.reopen());
+  const stopRequested = waitForStopSignal();
+  let lock: HeldLock | null = null;
+  try {
+    checkRuntimeDir(config.runtimeDir);
+    if (!options.handover) lock = await takeLock(paths.lockFile('server'), false, log);
+    // The application and its children must not look like tiers of the instance.
+    delete process.env[ENV_INSTANCE];
+    delete process.env[ENV_TIER];
+    const app = await loadApp(config.app, config.staticDir);
+    const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }));
+    if (options.inheritedFds > 0) {
+      for (let i = 0; i < options.inheritedFds; i++) await host.listenFd(3 + i, config.backlog);
+    } else {
+      for (const l of config.listen) await host.listenAddress(l.host, l.port, config.backlog);
+    }
+    log.info('server.ready', { handover: options.handover, app: config.app ?? 'builtin' });
+    tellManager({ type: 'ready', pid: process.pid });
+    if (options.handover) {
+      const pending = takeLock(paths.lockFile('server'), true, log);
+      lock = await Promise.race([pending, stopRequested.then(() => null)]);
+      if (lock === null) void pending.then((l) => l.release(), () => undefined);
+      else {
+        log.info('server.locked', {});
+        tellManager({ type: 'locked', pid: process.pid });
+      }
+    }
+    const signal = await stopRequested;
+    log.info('server.drain', { signal, timeoutMs: config.drainTimeoutMs });
+    // Let the lock go first, so a replacement can take it while this one finishes its connections.
+    lock?.release();
+    lock = null;
+    tellManager({ type: 'draining', pid: process.pid });
+    const result = await host.drain(config.drainTimeoutMs);
+    log.info('server.drained', { ...result });
+    tellManager({ type: 'drained', pid: process.pid, ...result });
+    await log.close();
+    return EXIT.OK;
+  } catch (err) {
+    lock?.release();
+    const code = isTripodError(err) ? err.code : 'ERR_INTERNAL';
+    log.error('server.fail', { code, error: (err as Error).message });
+    await log.close();
+    if (!isTripodError(err)) throw err;
+    return exitCodeForError(err);
+  }
+}
