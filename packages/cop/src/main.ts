@@ -1,6 +1,6 @@
 // tripod-cop: hold cop.lock, own the listening sockets, start and watch the manager and the server.
 import {
-  EXIT, TripodError, acquireLock, checkRuntimeDir, createLog, findLockHolder, instanceIdFor, isInstanceTier, isTripodError,
+  EXIT, TripodError, acquireLock, controlRequest, checkRuntimeDir, createLog, findLockHolder, instanceIdFor, isInstanceTier, isTripodError,
   runtimePaths, type HeldLock, type TripodConfig,
 } from '@tripod/core';
 import { Cop } from './cop.js';
@@ -84,7 +84,18 @@ export async function runCop({ config, createRuntimeDir }: CopOptions): Promise<
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  process.on('SIGHUP', () => log.reopen());
+  // SIGUSR1: graceful server restart; SIGHUP: reopen our log, and the manager reloads. Both go over the control socket.
+  const forward = (cmd: 'server-restart' | 'reload') => {
+    controlRequest(paths.controlSocket, { cmd }, config.probeTimeoutMs * 5).then(
+      (result) => log.info('control.forwarded', { cmd, result }),
+      (err: Error) => log.error('control.forward-failed', { cmd, error: err.message }),
+    );
+  };
+  process.on('SIGUSR1', () => setImmediate(() => forward('server-restart')));
+  process.on('SIGHUP', () => setImmediate(() => {
+    log.reopen();
+    forward('reload');
+  }));
   void loop();
   await stopped;
   clearInterval(guard);

@@ -60,10 +60,11 @@ export function createLog(options: LogOptions): Log {
     transports,
     exitOnError: false,
   });
-  // `pid` is always the process that logs; a field named pid (the process an event is about) becomes `target`.
+  // `pid` and `tier` always name the process that logs; fields of those names (the process an event
+  // is about) become `target` and `targetTier`.
   const write = (level: Level) => (event: string, fields: Record<string, unknown> = {}) => {
-    const { pid, ...rest } = fields;
-    logger.log(level, event, pid === undefined ? rest : { target: pid, ...rest });
+    const { pid, tier, ...rest } = fields;
+    logger.log(level, event, { ...(pid === undefined ? {} : { target: pid }), ...(tier === undefined ? {} : { targetTier: tier }), ...rest });
   };
   return {
     error: write('error'),

@@ -1,0 +1,122 @@
+// Starting a real tripod instance (the built cop binary) in a fresh temp directory, and cleaning up
+// after it: every process of the instance is found by its TRIPOD_INSTANCE environment and killed by PID.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findLockHolder, instanceIdFor, runtimePaths, scanInstance, type RuntimePaths, type Tier } from '@tripod/core';
+import { servingPid } from './http.js';
+import { waitFor } from './wait.js';
+
+export const ROOT = new URL('../../../', import.meta.url).pathname;
+export const BIN = {
+  cop: join(ROOT, 'packages/cop/dist/src/bin.js'),
+  manager: join(ROOT, 'packages/manager/dist/src/bin.js'),
+  server: join(ROOT, 'packages/server/dist/src/bin.js'),
+  tripod: join(ROOT, 'packages/ctl/dist/src/bin.js'),
+  chaos: join(ROOT, 'packages/chaos/dist/src/bin.js'),
+} as const;
+export const FIXTURES = join(ROOT, 'test/fixtures');
+
+/** Fast timings for tests; every one is still a real bound. */
+export const FAST = ['--check-interval-ms', '250', '--probe-timeout-ms', '500', '--start-grace-ms', '1500', '--kill-grace-ms', '500', '--drain-timeout-ms', '2000'];
+
+/** A free loopback port (bind to 0, read it, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh temp directory; removed by `cleanup`. */
+export function tempDir(prefix = 'tripod-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A clean environment: no TRIPOD_* from the caller leaks into the instance. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TRIPOD_') && !k.startsWith('NODE_TEST')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+export interface Instance {
+  readonly dir: string;
+  readonly port: number;
+  readonly paths: RuntimePaths;
+  readonly instance: string;
+  readonly cop: ChildProcess;
+  output(): string;
+  holder(tier: Tier): number | null;
+  /** SIGTERM to the cop and wait for it to exit; resolves with its exit code. */
+  stop(timeoutMs?: number): Promise<number | null>;
+  /** Kills every process of the instance that is still there (by PID) and removes the directory. */
+  cleanup(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly args?: readonly string[];
+  readonly env?: Record<string, string>;
+  readonly dir?: string;
+  readonly port?: number;
+  /** Wait until a server answers the heartbeat (default true). */
+  readonly waitReady?: boolean;
+}
+
+/** Spawns a cop for a fresh runtime directory; resolves once a server answers through the port. */
+export async function startInstance(options: StartOptions = {}): Promise<Instance> {
+  const dir = options.dir ?? tempDir();
+  const port = options.port ?? (await freePort());
+  const args = [BIN.cop, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...FAST, ...(options.args ?? [])];
+  const cop = spawn(process.execPath, args, { cwd: dir, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  cop.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  cop.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const paths = runtimePaths(dir);
+  const instance = instanceIdFor(dir);
+  const exited = new Promise<number | null>((resolve) => cop.once('exit', (code) => resolve(code)));
+  const inst: Instance = {
+    dir,
+    port,
+    paths,
+    instance,
+    cop,
+    output: () => out,
+    holder: (tier) => findLockHolder(paths.lockFile(tier)),
+    async stop(timeoutMs = 15_000) {
+      if (cop.exitCode !== null || cop.signalCode !== null) return cop.exitCode;
+      cop.kill('SIGTERM');
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
+      const result = await Promise.race([exited, timer]);
+      if (result === 'timeout') throw new Error(`cop did not exit within ${timeoutMs} ms after SIGTERM\n${out}`);
+      return result;
+    },
+    async cleanup() {
+      if (cop.exitCode === null && cop.signalCode === null) cop.kill('SIGKILL');
+      for (const p of scanInstance(instance)) {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await waitFor('instance processes gone', () => scanInstance(instance).filter((p) => p.state !== 'Z').length === 0, 5000).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  if (options.waitReady !== false) {
+    try {
+      await waitFor(`a server answering on port ${port}`, () => servingPid(port), 15_000, 50);
+    } catch (err) {
+      await inst.cleanup();
+      throw new Error(`${(err as Error).message}\n--- cop output ---\n${out}`);
+    }
+  }
+  return inst;
+}
