@@ -10,11 +10,12 @@ runMain('tripod-cop', async () => {
     .scriptName('tripod-cop')
     .usage('$0 [options]\n\nOwns the listening sockets and watches the manager and the server; runs in the foreground.')
     .options(yargsConfigOptions())
+    .option('unsafe-drop-sockets', { type: 'boolean', default: false, hidden: true, describe: 'test only: break invariant 2 on purpose' })
     .version(false)
     .strict()
     .parse();
   const raw = argv as Record<string, unknown>;
   const config = configFromArgv(raw);
   const defaultDir = raw['runtime-dir'] === undefined && process.env[envNameFor('runtime-dir')] === undefined && raw.config === undefined;
-  return runCop({ config, createRuntimeDir: defaultDir });
+  return runCop({ config, createRuntimeDir: defaultDir, loadConfig: () => configFromArgv(raw), unsafeDropSockets: Boolean(raw.unsafeDropSockets) });
 });

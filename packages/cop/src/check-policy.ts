@@ -32,7 +32,7 @@ export interface CheckPolicy {
 
 export type CheckAction =
   | { readonly type: 'start-manager' }
-  | { readonly type: 'kill'; readonly tier: 'manager' | 'server'; readonly pid: number; readonly reason: string }
+  | { readonly type: 'kill'; readonly tier: 'manager' | 'server'; readonly pid: number; readonly cause: 'heartbeat' | 'server-lock-free'; readonly reason: string }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly event: string; readonly fields: Record<string, unknown> };
 
 /** Lock misses in a row after which a manager that expects a server is judged to be failing. */
@@ -66,7 +66,7 @@ function count(
   const failures = watch.failures + 1;
   actions.push({ type: 'log', level: 'warn', event: 'heartbeat.fail', fields: { tier, pid: watch.pid, n: failures, of: policy.probeFailures, error: failed, ms: result.ms } });
   if (failures < policy.probeFailures) return { ...watch, failures };
-  actions.push({ type: 'kill', tier, pid: watch.pid!, reason: `${failures} heartbeat failures (last: ${failed})` });
+  actions.push({ type: 'kill', tier, pid: watch.pid!, cause: 'heartbeat', reason: `${failures} heartbeat failures (last: ${failed})` });
   return { ...watch, failures: 0 };
 }
 
@@ -88,7 +88,7 @@ export function decideCheck(state: CheckState, obs: Observation, policy: CheckPo
       misses++;
       actions.push({ type: 'log', level: 'warn', event: 'server.lock-free', fields: { n: misses, of: SERVER_LOCK_MISSES } });
       if (misses >= SERVER_LOCK_MISSES) {
-        actions.push({ type: 'kill', tier: 'manager', pid: obs.managerHolder, reason: 'manager expects a server but server.lock stayed free' });
+        actions.push({ type: 'kill', tier: 'manager', pid: obs.managerHolder, cause: 'server-lock-free', reason: 'manager expects a server but server.lock stayed free' });
         misses = 0;
       }
     } else misses = 0;

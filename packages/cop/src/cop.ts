@@ -4,11 +4,17 @@ import type { ChildProcess } from 'node:child_process';
 import {
   decideRestart, findLockHolder, isInstanceTier, type Death, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
+import { countKill, newCopStatus, writeCopStatus, type CopStatus } from './cop-status.js';
 import { decideCheck, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
 import { spawnManager } from './manager-process.js';
 import { pingManager, probeServer } from './probes.js';
 import { bindAll, type BoundListener } from './sockets.js';
 import { findStrays, killTier, type KillSettings } from './strays.js';
+
+export interface CopOptions {
+  /** Test-only: close the cop's copy of the sockets after handing them down (breaks invariant 2 on purpose). */
+  readonly unsafeDropSockets?: boolean;
+}
 
 export interface CopEvents {
   /** A heartbeat through the listening socket succeeded (the service answers). */
@@ -25,16 +31,26 @@ export class Cop {
   private readonly stopping = { value: false };
   private readonly drainingStrays = new Set<number>();
   cycleStartedAt: number | null = null;
-  lastPing: { ms: number; at: number } | null = null;
+  readonly status: CopStatus = newCopStatus(Date.now());
 
   constructor(
-    private readonly config: TripodConfig,
+    private current: TripodConfig,
     private readonly paths: RuntimePaths,
     private readonly instance: string,
     private readonly log: Log,
     private listeners: BoundListener[] | null,
     private readonly events: CopEvents = {},
+    private readonly options: CopOptions = {},
   ) {}
+
+  /** The configuration in force (a reload replaces it). */
+  get config(): TripodConfig {
+    return this.current;
+  }
+
+  applyConfig(config: TripodConfig): void {
+    this.current = config;
+  }
 
   private get kill(): KillSettings {
     return { instance: this.instance, coreSignal: this.config.coreSignal, killGraceMs: this.config.killGraceMs, log: this.log };
@@ -54,6 +70,7 @@ export class Cop {
       this.log.error('cop.cycle-error', { error: (err as Error).stack ?? String(err) });
     } finally {
       this.cycleStartedAt = null;
+      this.writeStatus();
       this.events.onCycle?.();
     }
   }
@@ -67,10 +84,14 @@ export class Cop {
       return;
     }
     const ping = managerHolder !== null ? await pingManager(paths.controlSocket, config.probeTimeoutMs) : null;
-    if (ping?.ok) this.lastPing = { ms: ping.ms, at: Date.now() };
+    if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
     const serverHolder = findLockHolder(paths.lockFile('server'));
     const probe = serverHolder !== null ? await probeServer(config.listen[0]!, config.probeTimeoutMs) : null;
-    if (probe?.ok && probe.value === serverHolder) this.events.onServing?.(serverHolder);
+    if (probe?.ok && probe.value === serverHolder) {
+      this.status.lastServerProbe = { ms: probe.ms, at: Date.now() };
+      this.status.firstReadyAt ??= Date.now();
+      this.events.onServing?.(serverHolder);
+    }
     const managerStarting = this.managerChild !== null && now - this.managerSpawnedAt < config.startGraceMs;
     const decision = decideCheck(this.check, { now, managerHolder, managerStarting, ping, serverHolder, probe }, config);
     this.check = decision.state;
@@ -86,6 +107,7 @@ export class Cop {
         return this.startManager();
       case 'kill': {
         this.log.warn('kill.decide', { tier: action.tier, pid: action.pid, reason: action.reason });
+        countKill(this.status, action.tier, action.cause);
         const outcome = await killTier(action.pid, action.tier, action.reason, this.config.killGraceMs, this.kill, this.config.coreSignal);
         this.log.warn('kill.done', { tier: action.tier, pid: action.pid, outcome });
         return;
@@ -110,8 +132,14 @@ export class Cop {
     const child = spawnManager(this.config, this.instance, this.listeners.map((l) => l.fd));
     this.managerChild = child;
     this.managerSpawnedAt = Date.now();
+    if (this.status.managerStarts++ > 0) this.status.managerRestarts++;
     const pid = child.pid;
     this.log.info('manager.spawn', { pid });
+    if (this.options.unsafeDropSockets) {
+      this.log.warn('sockets.unsafe-drop', { why: '--unsafe-drop-sockets: the kernel queue now dies with the manager' });
+      for (const l of this.listeners) l.close();
+      this.listeners = null;
+    }
     child.once('error', (err) => this.log.error('manager.spawn-failed', { error: err.message }));
     child.once('exit', (code, signal) => this.onManagerExit(child, code, signal));
   }
@@ -141,14 +169,22 @@ export class Cop {
     for (const stray of strays) {
       if (stray.tier === 'server' && this.listeners !== null) {
         this.drainingStrays.add(stray.pid);
+        countKill(this.status, 'server', 'stray');
         this.log.info('stray.drain', { pid: stray.pid });
         void killTier(stray.pid, 'server', 'stray server (its manager is gone)', this.config.drainTimeoutMs, this.kill).finally(() => this.drainingStrays.delete(stray.pid));
       } else {
         const grace = stray.tier === 'server' ? this.config.drainTimeoutMs : this.config.killGraceMs;
         const outcome = await killTier(stray.pid, stray.tier, `stray ${stray.tier}`, grace, this.kill);
+        countKill(this.status, stray.tier, 'stray');
         this.log.info('stray.killed', { pid: stray.pid, tier: stray.tier, outcome });
       }
     }
+  }
+
+  /** Writes cop-status.json; a failure is logged, never fatal. */
+  writeStatus(): void {
+    const error = writeCopStatus(this.paths.copStatusFile, this.status);
+    if (error) this.log.warn('status.write-failed', { error });
   }
 
   /** Graceful stop of the whole instance: the manager drains the server, everything exits, locks are freed. */

@@ -4,11 +4,16 @@ import {
   runtimePaths, type HeldLock, type TripodConfig,
 } from '@tripod/core';
 import { Cop } from './cop.js';
+import { reloadCop } from './reload.js';
 import { bindAll, type BoundListener } from './sockets.js';
 import { findStrays, killTier } from './strays.js';
 
 export interface CopOptions {
   readonly config: TripodConfig;
+  /** Reads the configuration again from its sources (SIGHUP). */
+  readonly loadConfig: () => TripodConfig;
+  /** Test-only: see Cop's unsafeDropSockets. */
+  readonly unsafeDropSockets?: boolean;
   /** Create the runtime directory when it is missing (only for the default location). */
   readonly createRuntimeDir: boolean;
 }
@@ -31,7 +36,7 @@ async function takeCopLock(path: string, dir: string): Promise<HeldLock> {
 }
 
 /** Runs the cop until SIGTERM/SIGINT has stopped the instance; resolves with the exit code. */
-export async function runCop({ config, createRuntimeDir }: CopOptions): Promise<number> {
+export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropSockets }: CopOptions): Promise<number> {
   checkRuntimeDir(config.runtimeDir, { create: createRuntimeDir });
   const paths = runtimePaths(config.runtimeDir, config.logDir);
   const lock = await takeCopLock(paths.lockFile('cop'), config.runtimeDir);
@@ -60,15 +65,15 @@ export async function runCop({ config, createRuntimeDir }: CopOptions): Promise<
     log.info('sockets.bound', { listen: listeners.map((l) => `${l.listener.host}:${l.listener.port}`) });
   }
 
-  const cop = new Cop(config, paths, instance, log, listeners);
+  const cop = new Cop(config, paths, instance, log, listeners, {}, { unsafeDropSockets });
   let timer: NodeJS.Timeout | null = null;
   const loop = async () => {
     await cop.cycle();
-    if (!cop.isStopping) timer = setTimeout(() => void loop(), config.checkIntervalMs);
+    if (!cop.isStopping) timer = setTimeout(() => void loop(), cop.config.checkIntervalMs);
   };
-  const bound = stallBound(config);
   const guard = setInterval(() => {
     const started = cop.cycleStartedAt;
+    const bound = stallBound(cop.config);
     if (started !== null && Date.now() - started > bound) {
       log.error('cop.stalled', { ms: Date.now() - started, bound });
       process.exit(EXIT.STALLED);
@@ -85,7 +90,7 @@ export async function runCop({ config, createRuntimeDir }: CopOptions): Promise<
     process.once('SIGINT', () => stop('SIGINT'));
   });
   // SIGUSR1: graceful server restart; SIGHUP: reopen our log, and the manager reloads. Both go over the control socket.
-  const forward = (cmd: 'server-restart' | 'reload') => {
+  const forward = (cmd: 'server-restart') => {
     controlRequest(paths.controlSocket, { cmd }, config.probeTimeoutMs * 5).then(
       (result) => log.info('control.forwarded', { cmd, result }),
       (err: Error) => log.error('control.forward-failed', { cmd, error: err.message }),
@@ -94,7 +99,7 @@ export async function runCop({ config, createRuntimeDir }: CopOptions): Promise<
   process.on('SIGUSR1', () => setImmediate(() => forward('server-restart')));
   process.on('SIGHUP', () => setImmediate(() => {
     log.reopen();
-    forward('reload');
+    void reloadCop(cop, loadConfig, paths, log);
   }));
   void loop();
   await stopped;

@@ -29,3 +29,4 @@ export * from './cli-main.js';
 export * from './binaries.js';
 export * from './status-file.js';
 export * from './queue.js';
+export * from './config/diff.js';

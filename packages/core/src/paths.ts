@@ -9,6 +9,8 @@ export interface RuntimePaths {
   readonly logDir: string;
   readonly controlSocket: string;
   readonly statusFile: string;
+  /** The cop's own view, beside the manager's status.json. */
+  readonly copStatusFile: string;
   lockFile(tier: Tier): string;
   logFile(tier: Tier): string;
 }
@@ -21,7 +23,9 @@ export function runtimePaths(dir: string, logDir?: string): RuntimePaths {
     logDir: logs,
     controlSocket: join(dir, 'manager.sock'),
     statusFile: join(dir, 'status.json'),
+    copStatusFile: join(dir, 'cop-status.json'),
     lockFile: (tier) => join(dir, `${tier}.lock`),
     logFile: (tier) => join(logs, `${tier}.log`),
   };
 }
+

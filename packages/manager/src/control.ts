@@ -6,7 +6,7 @@ import type { SupervisorEvent } from './supervisor.js';
 export interface ControlTarget {
   status(): ManagerStatus;
   dispatch(event: SupervisorEvent): void;
-  reload(): Promise<unknown>;
+  reload(args?: Record<string, unknown>): Promise<unknown>;
   shutdown(): void;
 }
 
@@ -34,7 +34,7 @@ export function controlHandler(target: ControlTarget): ControlHandler {
         target.dispatch({ type: 'restart' });
         return { accepted: 'server-restart' };
       case 'reload':
-        return target.reload();
+        return target.reload(request.args);
       case 'stop':
         target.shutdown();
         return { accepted: 'stop' };

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import {
   EXIT, acquireLock, checkRuntimeDir, createLog, findLockHolder, identify, instanceIdFor, isInstanceTier, realKillDeps,
-  runtimePaths, safeKill, serveControl, tierBinary, writeJsonAtomic, type TripodConfig,
+  runtimePaths, safeKill, serveControl, tierBinary, validateConfig, writeJsonAtomic, type TripodConfig,
 } from '@tripod/core';
 import { controlHandler } from './control.js';
 import { ServerRunner } from './runner.js';
@@ -31,14 +31,13 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
   let control: Server | null = null;
   const writeStatus = () => {
     try {
-      writeJsonAtomic(paths.statusFile, buildStatus(runner, config, startedAt));
+      writeJsonAtomic(paths.statusFile, buildStatus(runner, startedAt));
     } catch (err) {
       log.warn('status.write-failed', { error: (err as Error).message });
     }
   };
   const runner: ServerRunner = new ServerRunner({
     config,
-    configJson: JSON.stringify(config),
     instance,
     serverBin: tierBinary('server'),
     inheritedFds,
@@ -55,14 +54,21 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
     log.info('manager.stop', {});
     runner.dispatch({ type: 'stop', graceful: true });
   };
-  const reload = async () => {
+  // SIGHUP: reopen the log. The control `reload` may also carry the cop's reloaded configuration,
+  // which the next decisions and the next server start use.
+  const reload = async (args: Record<string, unknown> = {}) => {
     log.reopen();
-    log.info('manager.reload', {});
-    return { reopenedLogs: true };
+    if (typeof args.config === 'object' && args.config !== null) {
+      const next = validateConfig(args.config as Record<string, unknown>);
+      runner.config = next;
+      log.setLevel(next.logLevel);
+    }
+    log.info('manager.reload', { newConfig: args.config !== undefined });
+    return { reopenedLogs: true, configApplied: args.config !== undefined };
   };
 
   control = await serveControl(paths.controlSocket, controlHandler({
-    status: () => buildStatus(runner, config, startedAt),
+    status: () => buildStatus(runner, startedAt),
     dispatch: (event) => runner.dispatch(event),
     reload,
     shutdown,

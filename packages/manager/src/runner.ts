@@ -19,7 +19,6 @@ export interface Outage {
 
 export interface RunnerOptions {
   readonly config: TripodConfig;
-  readonly configJson: string;
   readonly instance: string;
   readonly serverBin: string;
   /** Listening fds this manager inherited at 3, 4, … and hands to every server. */
@@ -35,8 +34,12 @@ export class ServerRunner {
   private readonly children = new Map<number, ChildProcess>();
   lastDrain: DrainReport | null = null;
   lastOutage: Outage | null = null;
+  /** The configuration the next decision and the next server start use (a reload replaces it). */
+  config: TripodConfig;
 
-  constructor(private readonly options: RunnerOptions) {}
+  constructor(private readonly options: RunnerOptions) {
+    this.config = options.config;
+  }
 
   get state(): SupervisorState {
     return this.current;
@@ -48,7 +51,7 @@ export class ServerRunner {
   }
 
   dispatch(event: SupervisorEvent): void {
-    const { config } = this.options;
+    const { config } = this;
     const ctx: DecideContext = {
       now: Date.now(),
       random: Math.random(),
@@ -100,9 +103,10 @@ export class ServerRunner {
   }
 
   private spawnServer(id: number, handover: boolean): void {
-    const { config, configJson, instance, serverBin, inheritedFds } = this.options;
+    const { instance, serverBin, inheritedFds } = this.options;
+    const { config } = this;
     const fds = Array.from({ length: inheritedFds }, (_, i) => 3 + i);
-    const args = [serverBin, '--config-json', configJson, '--inherited-fds', String(inheritedFds)];
+    const args = [serverBin, '--config-json', JSON.stringify(config), '--inherited-fds', String(inheritedFds)];
     if (handover) args.push('--handover');
     let child: ChildProcess;
     try {

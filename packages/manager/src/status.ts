@@ -1,5 +1,5 @@
 // The manager's view of the instance, as the control socket and status.json give it.
-import { queueDepths, type QueueDepth, type TripodConfig } from '@tripod/core';
+import { queueDepths, type QueueDepth } from '@tripod/core';
 import type { DrainReport, Outage, ServerRunner } from './runner.js';
 import type { LastExit, Role } from './supervisor.js';
 
@@ -23,6 +23,7 @@ export interface ManagerStatus {
   readonly backoffUntil: number | null;
   readonly stayDown: string | null;
   readonly lastExit: LastExit | null;
+  readonly exitsByCause: Readonly<Record<string, number>>;
   readonly lastDrain: DrainReport | null;
   readonly lastOutage: Outage | null;
   readonly listeners: readonly QueueDepth[];
@@ -30,8 +31,9 @@ export interface ManagerStatus {
 }
 
 /** Builds the status object from the runner's state. */
-export function buildStatus(runner: ServerRunner, config: TripodConfig, startedAt: number): ManagerStatus {
+export function buildStatus(runner: ServerRunner, startedAt: number): ManagerStatus {
   const s = runner.state;
+  const { config } = runner;
   return {
     manager: { pid: process.pid, startedAt },
     writtenAt: Date.now(),
@@ -43,6 +45,7 @@ export function buildStatus(runner: ServerRunner, config: TripodConfig, startedA
     backoffUntil: s.backoffUntil,
     stayDown: s.stayDown,
     lastExit: s.lastExit,
+    exitsByCause: s.exitsByCause,
     lastDrain: runner.lastDrain,
     lastOutage: runner.lastOutage,
     listeners: queueDepths(config.listen, config.backlog),

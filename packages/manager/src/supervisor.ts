@@ -33,6 +33,8 @@ export interface SupervisorState {
   readonly restarts: number;
   readonly consecutiveCrashes: number;
   readonly lastExit: LastExit | null;
+  /** Server exits counted by cause: `requested`, `signal:SIGKILL`, `code:1`, … */
+  readonly exitsByCause: Readonly<Record<string, number>>;
   readonly nextId: number;
 }
 
@@ -78,6 +80,7 @@ export const INITIAL_STATE: SupervisorState = Object.freeze({
   restarts: 0,
   consecutiveCrashes: 0,
   lastExit: null,
+  exitsByCause: {},
   nextId: 1,
 });
 
@@ -86,6 +89,16 @@ const drainTimer = (id: number) => `drain:${id}`;
 const BACKOFF = 'backoff';
 
 const log = (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): Action => ({ type: 'log', level, event, fields });
+
+/** The cause an exit is counted under. */
+export function exitCause(requested: boolean, code: number | null, signal: string | null): string {
+  if (requested) return 'requested';
+  return signal ? `signal:${signal}` : `code:${code ?? 'unknown'}`;
+}
+
+function tally(counts: Readonly<Record<string, number>>, key: string): Record<string, number> {
+  return { ...counts, [key]: (counts[key] ?? 0) + 1 };
+}
 
 /** Starts a server when one should run and none is starting or serving. */
 function ensureServer(state: SupervisorState, ctx: DecideContext, actions: Action[]): SupervisorState {
@@ -129,6 +142,7 @@ function onExited(state: SupervisorState, event: Extract<SupervisorEvent, { type
     procs: state.procs.filter((p) => p.id !== proc.id),
     deaths: trimDeaths([...state.deaths, death]),
     lastExit: { pid: event.pid, code: event.code, signal: event.signal, at: ctx.now, requested },
+    exitsByCause: tally(state.exitsByCause, exitCause(requested, event.code, event.signal)),
   };
   if (!requested && next.goal === 'run') next = afterCrash(next, proc, ctx, actions);
   else next = ensureServer(next, ctx, actions);

@@ -13,6 +13,7 @@ export interface Log {
   debug(event: string, fields?: Record<string, unknown>): void;
   /** Closes and reopens the log file (after logrotate renamed it). */
   reopen(): void;
+  setLevel(level: Level): void;
   /** Flushes and closes the file; resolves when everything written so far is on disk. */
   close(): Promise<void>;
 }
@@ -71,6 +72,9 @@ export function createLog(options: LogOptions): Log {
     warn: write('warn'),
     info: write('info'),
     debug: write('debug'),
+    setLevel(level) {
+      logger.level = level;
+    },
     reopen() {
       if (!options.file || !file) return;
       logger.remove(file);
@@ -96,5 +100,6 @@ export const SILENT_LOG: Log = {
   info() {},
   debug() {},
   reopen() {},
+  setLevel() {},
   close: () => Promise.resolve(),
 };
