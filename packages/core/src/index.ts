@@ -30,3 +30,4 @@ export * from './binaries.js';
 export * from './status-file.js';
 export * from './queue.js';
 export * from './config/diff.js';
+export * from './metrics.js';
