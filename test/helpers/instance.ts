@@ -67,13 +67,15 @@ export interface StartOptions {
   readonly port?: number;
   /** Wait until a server answers the heartbeat (default true). */
   readonly waitReady?: boolean;
+  /** Use the fast test timings (default true); false runs on the documented defaults. */
+  readonly fast?: boolean;
 }
 
 /** Spawns a cop for a fresh runtime directory; resolves once a server answers through the port. */
 export async function startInstance(options: StartOptions = {}): Promise<Instance> {
   const dir = options.dir ?? tempDir();
   const port = options.port ?? (await freePort());
-  const args = [BIN.cop, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...FAST, ...(options.args ?? [])];
+  const args = [BIN.cop, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...(options.fast === false ? [] : FAST), ...(options.args ?? [])];
   const cop = spawn(process.execPath, args, { cwd: dir, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   cop.stdout!.on('data', (d: Buffer) => (out += d.toString()));

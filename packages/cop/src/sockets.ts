@@ -2,13 +2,14 @@
 // or accept; the fds go to the manager and on to every server.
 import net from 'node:net';
 import findProcess from 'find-process';
-import { TripodError, type Listener } from '@tripod/core';
+import { TripodError, readListenRows, type Listener, type ListenRow } from '@tripod/core';
 import { isIP } from 'node:net';
 import { constants as osConstants } from 'node:os';
 
 interface BoundHandle {
   readonly fd: number;
   close(): void;
+  getsockname?(out: Record<string, unknown>): number;
 }
 
 export interface BoundListener {
@@ -33,19 +34,31 @@ export async function describePortHolder(port: number): Promise<string> {
   return 'an unknown process';
 }
 
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+/** True when some socket already listens where `host:port` would: same port, same or wildcard address. */
+export function isListenedOn(host: string, port: number, rows: readonly ListenRow[]): boolean {
+  return rows.some((r) => r.port === port && (r.address === host || WILDCARDS.has(r.address) || WILDCARDS.has(host)));
+}
+
+async function portInUse(where: string, port: number): Promise<TripodError> {
+  const holder = await describePortHolder(port);
+  return new TripodError('ERR_PORT_IN_USE', `${where} is already in use by ${holder}`, { details: { listener: where, holder } });
+}
+
 /** Binds one listener without listening; throws ERR_PORT_IN_USE naming the holder, or ERR_BIND_FAILED. */
 export async function bindListener(listener: Listener): Promise<BoundListener> {
   const host = listener.host === 'localhost' ? '127.0.0.1' : listener.host;
   const family = isIP(host);
-  if (family === 0) throw new TripodError('ERR_BIND_FAILED', `cannot bind ${listener.host}:${listener.port}: host must be an IP address`);
+  const where = `${listener.host}:${listener.port}`;
+  if (family === 0) throw new TripodError('ERR_BIND_FAILED', `cannot bind ${where}: host must be an IP address`);
+  // With SO_REUSEADDR, bind() succeeds beside a socket that already listens (measured here); only
+  // listen() would fail, in the server. So look for a LISTEN row first.
+  if (isListenedOn(host, listener.port, readListenRows())) throw await portInUse(where, listener.port);
   const result = createServerHandle(host, listener.port, family);
   if (typeof result === 'number') {
     const code = errnoNames.get(result) ?? String(result);
-    const where = `${listener.host}:${listener.port}`;
-    if (code === 'EADDRINUSE') {
-      const holder = await describePortHolder(listener.port);
-      throw new TripodError('ERR_PORT_IN_USE', `${where} is already in use by ${holder}`, { details: { listener: where, holder } });
-    }
+    if (code === 'EADDRINUSE') throw await portInUse(where, listener.port);
     throw new TripodError('ERR_BIND_FAILED', `cannot bind ${where}: ${code}`, { details: { listener: where, code } });
   }
   return { listener, fd: result.fd, close: () => result.close() };
@@ -61,4 +74,21 @@ export async function bindAll(listeners: readonly Listener[]): Promise<BoundList
     throw err;
   }
   return bound;
+}
+
+/**
+ * Wraps a listening socket systemd passed us (socket activation) in a handle, without listening or
+ * accepting, and reads its address. Only TCP sockets can serve a tripod listener.
+ */
+export function openPassedListener(fd: number, name: string): BoundListener {
+  const what = `fd ${fd} (${name}) passed by systemd`;
+  const result = createServerHandle('', 0, 4, fd); // a handle around fd: no bind, no listen
+  if (typeof result === 'number') throw new TripodError('ERR_BIND_FAILED', `${what} is not a usable stream socket: ${errnoNames.get(result) ?? String(result)}`, { details: { fd, name } });
+  const address: Record<string, unknown> = {};
+  const err = typeof result.getsockname === 'function' ? result.getsockname(address) : -1;
+  if (err !== 0 || typeof address.address !== 'string' || typeof address.port !== 'number') {
+    result.close();
+    throw new TripodError('ERR_BIND_FAILED', `${what} is not a TCP socket (unix and datagram sockets cannot serve HTTP listeners)`, { details: { fd, name } });
+  }
+  return { listener: { host: address.address, port: address.port }, fd: result.fd, close: () => result.close() };
 }

@@ -40,6 +40,8 @@ export async function runServer(options: ServerOptions): Promise<number> {
   const log = createLog({ tier: 'server', file: paths.logFile('server'), level: config.logLevel, console: true });
   process.on('SIGHUP', () => log.reopen());
   const stopRequested = waitForStopSignal();
+  // Stay alive while starting even if the application holds no handle yet (a setup awaiting forever).
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   let lock: HeldLock | null = null;
   try {
     checkRuntimeDir(config.runtimeDir);
@@ -74,6 +76,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
     const result = await host.drain(config.drainTimeoutMs);
     log.info('server.drained', { ...result });
     tellManager({ type: 'drained', pid: process.pid, ...result });
+    clearInterval(keepAlive);
     await log.close();
     return EXIT.OK;
   } catch (err) {

@@ -1,0 +1,54 @@
+// Invariant 5 for hangs: a server or manager that stops answering its heartbeat (SIGSTOP, a busy
+// loop) is killed and replaced within a few seconds, on the default timings.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { isStillAlive, identify } from '@tripod/core';
+import { httpGet, servingPid } from '../helpers/http.js';
+import { FIXTURES, startInstance, type Instance } from '../helpers/instance.js';
+import { waitFor } from '../helpers/wait.js';
+
+const started: Instance[] = [];
+after(async () => {
+  for (const inst of started) await inst.cleanup();
+});
+
+// Defaults: 5 s start grace, 1 s checks, 1 s probe deadline, 2 failures, 1.5 s kill grace.
+const BOUND_MS = 12_000;
+
+test('SIGSTOP of the server, then of the manager: each detected and replaced on the defaults', async () => {
+  const inst = await startInstance({ fast: false });
+  started.push(inst);
+
+  const server = identify(inst.holder('server')!)!;
+  process.kill(server.pid, 'SIGSTOP');
+  const replacedServer = await waitFor('a new server answering', async () => {
+    const pid = await servingPid(inst.port);
+    return pid !== null && pid !== server.pid ? pid : null;
+  }, BOUND_MS, 100);
+  await waitFor('the stopped server gone', () => !isStillAlive(server), 5000);
+  assert.match(inst.output(), /heartbeat\.fail .*targetTier=server/);
+
+  const manager = identify(inst.holder('manager')!)!;
+  process.kill(manager.pid, 'SIGSTOP');
+  await waitFor('a new manager holding manager.lock', () => {
+    const pid = inst.holder('manager');
+    return pid !== null && pid !== manager.pid;
+  }, BOUND_MS + 10_000, 100);
+  await waitFor('the stopped manager gone', () => !isStillAlive(manager), 5000);
+  await waitFor('a server answering again', async () => (await servingPid(inst.port)) !== null, 10_000, 100);
+  assert.ok(replacedServer > 0);
+});
+
+test('a busy loop in the application wedges the server: it is killed and replaced', async () => {
+  const inst = await startInstance({ args: ['--app', join(FIXTURES, 'busy-loop.mjs')] });
+  started.push(inst);
+  const server = identify(inst.holder('server')!)!;
+  void httpGet(inst.port, '/spin', '127.0.0.1', 30_000).catch(() => undefined);
+  await waitFor('a new server answering', async () => {
+    const pid = await servingPid(inst.port);
+    return pid !== null && pid !== server.pid ? pid : null;
+  }, BOUND_MS, 100);
+  await waitFor('the wedged server gone', () => !isStillAlive(server), 5000);
+  assert.match(inst.output(), /kill\.decide .*targetTier=server/);
+});

@@ -1,0 +1,48 @@
+// Invariant 4: safe-kill touches only this instance. A tier of another instance, a look-alike whose
+// argv and title say tripod-server, and a process whose PID sits in a stale lock file all survive.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { identify, isStillAlive } from '@tripod/core';
+import { spawnDecoy, spawnDecoys, type Decoy } from '../helpers/decoy.js';
+import { servingPid } from '../helpers/http.js';
+import { startInstance, tempDir, type Instance } from '../helpers/instance.js';
+import { waitFor } from '../helpers/wait.js';
+
+const started: Instance[] = [];
+const decoys: Decoy[] = [];
+after(async () => {
+  for (const d of decoys) d.kill();
+  for (const inst of started) await inst.cleanup();
+});
+
+test('decoys and PIDs in stale lock files survive server kills, manager kills and stop', async () => {
+  const dir = tempDir();
+  mkdirSync(dir, { recursive: true });
+  decoys.push(...(await spawnDecoys(dir)));
+  const stale = await spawnDecoy({});
+  decoys.push(stale);
+  // Lock files from a crashed run that name a live unrelated process: nobody holds them.
+  writeFileSync(`${dir}/manager.lock`, `${stale.who.pid}\n`);
+  writeFileSync(`${dir}/server.lock`, `${stale.who.pid}\n`);
+
+  const inst = await startInstance({ dir });
+  started.push(inst);
+  for (let round = 0; round < 2; round++) {
+    const server = identify(inst.holder('server')!)!;
+    process.kill(server.pid, 'SIGKILL');
+    await waitFor('a new server', async () => {
+      const pid = await servingPid(inst.port);
+      return pid !== null && pid !== server.pid;
+    }, 10_000);
+    const manager = identify(inst.holder('manager')!)!;
+    process.kill(manager.pid, 'SIGKILL');
+    await waitFor('a new manager and server', async () => {
+      const pid = inst.holder('manager');
+      return pid !== null && pid !== manager.pid && (await servingPid(inst.port)) !== null;
+    }, 10_000);
+    assert.ok(!isStillAlive(manager));
+  }
+  assert.equal(await inst.stop(), 0);
+  for (const d of decoys) assert.ok(d.survives(), `decoy ${d.who.pid} survived`);
+});
