@@ -1,4 +1,20 @@
 #!/usr/bin/env node
-// tripod: the ops CLI (placeholder entry until the ctl package lands; prints usage and exits 2).
-process.stderr.write('tripod: the ops CLI is not built yet\n');
-process.exit(2);
+// tripod: the ops CLI. Commands, options and exit codes: docs/cli.md.
+// The modules load dynamically so that a broken native module (fs-ext) is reported, not a stack trace.
+import { hideBin } from 'yargs/helpers';
+
+const loaded = await Promise.all([import('./cli.js'), import('@tripod/core')]).catch((err: Error) => {
+  process.stderr.write(`tripod: cannot load its modules: ${err.message}\n  if fs-ext is named, rebuild it: npm rebuild fs-ext (needs a C++ toolchain and python3)\n`);
+  process.exit(1);
+});
+const [{ runCli, UsageError }, { runMain, EXIT }] = loaded;
+
+runMain('tripod', async () => {
+  try {
+    return await runCli(hideBin(process.argv));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`tripod: ${err.message}\n(tripod --help, or tripod <command> --help)\n`);
+    return EXIT.CONFIG;
+  }
+});

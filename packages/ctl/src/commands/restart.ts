@@ -1,0 +1,55 @@
+// tripod restart: graceful server restart (new server first, then the old one drains).
+import { controlRequest, findLockHolder } from '@tripod/core';
+import type { CtlCommand } from '../command.js';
+import { JSON_OPTION, until } from '../command.js';
+import { ctlContext, instanceOf, knownListeners } from '../context.js';
+import { CTL_EXIT } from '../exit-codes.js';
+import { signalCop } from '../instance/cop-signal.js';
+import { heartbeat } from '../instance/heartbeat.js';
+import { CONTROL_TIMEOUT_MS } from '../instance/manager-status.js';
+import { out, printJson, say } from '../output.js';
+
+export const restartCommand: CtlCommand = {
+  command: 'restart',
+  describe: 'restart the server gracefully (control server-restart, or SIGUSR1 to the cop when the manager does not answer)',
+  builder: (y) =>
+    y.options({
+      wait: { type: 'boolean', default: true, describe: 'wait until a new server serves (--no-wait: only ask)' },
+      'wait-timeout': { type: 'number', default: 20, describe: 'seconds to wait for the new server' },
+      ...JSON_OPTION,
+    }),
+  async run(argv) {
+    const ctl = ctlContext(argv);
+    const { paths } = ctl;
+    const before = findLockHolder(paths.lockFile('server'));
+    let via: string;
+    try {
+      await controlRequest(paths.controlSocket, { cmd: 'server-restart' }, CONTROL_TIMEOUT_MS);
+      via = 'control socket';
+    } catch (err) {
+      const sent = await signalCop(paths, instanceOf(ctl), 'SIGUSR1', 5000);
+      if (!sent.sent) {
+        say(`cannot restart: the manager did not answer (${(err as Error).message}) and ${sent.why}`);
+        return CTL_EXIT.NOT_RUNNING;
+      }
+      via = `SIGUSR1 to cop PID ${sent.pid} (the manager did not answer: ${(err as Error).message})`;
+    }
+    say(`graceful server restart requested via ${via}`);
+    if (!argv.wait) return CTL_EXIT.OK;
+    const listener = knownListeners(ctl)[0];
+    const after = await until(async () => {
+      const holder = findLockHolder(paths.lockFile('server'));
+      if (holder === null || holder === before) return null;
+      if (!listener) return holder;
+      const beat = await heartbeat(listener, 1000);
+      return beat.ok && beat.pid === holder ? holder : null;
+    }, Number(argv['wait-timeout']) * 1000, 150);
+    if (argv.json) printJson({ via, before, after });
+    if (after === null) {
+      say(`no new server was serving within ${argv['wait-timeout']} s (see tripod status)`);
+      return CTL_EXIT.FAILURE;
+    }
+    if (!argv.json) out(`server PID ${before ?? '-'} -> ${after}`);
+    return CTL_EXIT.OK;
+  },
+};

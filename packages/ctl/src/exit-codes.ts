@@ -1,0 +1,31 @@
+// The ctl's exit codes. Status codes follow the LSB init-script convention; 150–199 is the LSB
+// range reserved for applications, where tripod puts the states LSB has no word for.
+
+/** `tripod status`: what state the instance is in. */
+export const STATUS_EXIT = {
+  /** Cop, manager and a serving server are up and answering. */
+  RUNNING: 0,
+  /** Nothing runs, but a lock file still names a PID nobody holds (killed, not stopped). */
+  DEAD_LOCK_FILE: 1,
+  /** Nothing runs and the files are clean (or the runtime directory does not exist). */
+  NOT_RUNNING: 3,
+  /** The state cannot be told: runtime directory unreadable, /proc missing, a lock held by a stranger. */
+  UNKNOWN: 4,
+  /** The cop runs but the service is not whole: manager or server down, not answering, in backoff or given up. */
+  DEGRADED: 150,
+  /** Processes of the instance run but no cop holds cop.lock: nothing watches them. */
+  UNSUPERVISED: 151,
+} as const;
+
+/** Every other command. */
+export const CTL_EXIT = {
+  OK: 0,
+  /** The command did not get what it asked for (timeout, refused, a kill that did not take). */
+  FAILURE: 1,
+  /** Bad command line or configuration value. */
+  USAGE: 2,
+  /** The runtime directory is missing or unusable. */
+  RUNTIME_DIR: 4,
+  /** The command needs a running instance and there is none (LSB "program is not running"). */
+  NOT_RUNNING: 7,
+} as const;

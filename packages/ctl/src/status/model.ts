@@ -1,0 +1,191 @@
+// The status report, a pure function of what was gathered: one row per process, the health of the
+// instance and the LSB exit code that goes with it.
+import { TIERS, type QueueDepth, type Tier } from '@tripod/core';
+import { STATUS_EXIT } from '../exit-codes.js';
+import type { ManagerStatusDoc, ServerDoc } from '../instance/status-doc.js';
+import type { StatusSources } from './sources.js';
+
+export type Health = 'running' | 'degraded' | 'unsupervised' | 'dead' | 'not-running' | 'unknown';
+
+export const HEALTH_EXIT: Readonly<Record<Health, number>> = {
+  running: STATUS_EXIT.RUNNING,
+  degraded: STATUS_EXIT.DEGRADED,
+  unsupervised: STATUS_EXIT.UNSUPERVISED,
+  dead: STATUS_EXIT.DEAD_LOCK_FILE,
+  'not-running': STATUS_EXIT.NOT_RUNNING,
+  unknown: STATUS_EXIT.UNKNOWN,
+};
+
+export interface TierRow {
+  readonly tier: Tier;
+  readonly pid: number | null;
+  /** running, serving, draining, starting, not-answering, stopped (SIGSTOP), backoff, given-up, down, … */
+  readonly state: string;
+  readonly uptimeSeconds: number | null;
+  readonly restarts: number | null;
+  readonly lastExit: string | null;
+  readonly heartbeatMs: number | null;
+  /** Where the heartbeat figure comes from: measured now, or the cop's last one. */
+  readonly heartbeatFrom: 'now' | 'cop' | null;
+  readonly backoff: string | null;
+}
+
+export interface StatusReport {
+  readonly runtimeDir: string;
+  readonly instance: string | null;
+  readonly health: Health;
+  readonly exitCode: number;
+  /** Why the health is not `running`. */
+  readonly reasons: readonly string[];
+  /** Where the figures come from: the manager's answer, or files and /proc. */
+  readonly source: 'control' | 'files';
+  readonly notes: readonly string[];
+  readonly rows: readonly TierRow[];
+  readonly listeners: readonly QueueDepth[];
+}
+
+const secs = (ms: number): number => Math.round(ms / 100) / 10;
+
+/** "SIGKILL 12s ago", "code 1 (requested) 3s ago". */
+export function describeLastExit(exit: NonNullable<ManagerStatusDoc['lastExit']>, now: number): string {
+  const how = exit.signal ? exit.signal : `code ${exit.code ?? '?'}`;
+  return `${how}${exit.requested ? ' (requested)' : ''} ${secs(Math.max(0, now - exit.at))}s ago`;
+}
+
+function backoffOf(status: ManagerStatusDoc | null, now: number): { text: string | null; active: 'backoff' | 'given-up' | null } {
+  if (!status) return { text: null, active: null };
+  if (status.stayDown) return { text: `gave up (${status.stayDown})`, active: 'given-up' };
+  const crashes = status.consecutiveCrashes ?? 0;
+  if (typeof status.backoffUntil === 'number' && status.backoffUntil > now) {
+    return { text: `${secs(status.backoffUntil - now)}s left, ${crashes} crash${crashes === 1 ? '' : 'es'}`, active: 'backoff' };
+  }
+  return { text: crashes > 0 ? `${crashes} crash${crashes === 1 ? '' : 'es'}` : null, active: null };
+}
+
+function uptime(s: StatusSources, pid: number | null, fallback?: number): number | null {
+  const started = (pid !== null ? s.procs[pid]?.startedAt : null) ?? fallback ?? null;
+  return started === null ? null : secs(Math.max(0, s.now - started));
+}
+
+function processState(s: StatusSources, pid: number, running: string): string {
+  const letter = s.procs[pid]?.state;
+  if (letter === 'T' || letter === 't') return 'stopped (SIGSTOP)';
+  if (letter === 'Z') return 'zombie';
+  return running;
+}
+
+function serverRows(s: StatusSources, status: ManagerStatusDoc | null, backoff: ReturnType<typeof backoffOf>): TierRow[] {
+  const holder = s.locks.server.holder;
+  const listed: readonly ServerDoc[] = status?.servers ?? [];
+  const base = { tier: 'server' as const, restarts: null, lastExit: null, heartbeatMs: null, heartbeatFrom: null, backoff: null };
+  const rows: TierRow[] = [];
+  const lastExit = status?.lastExit ? describeLastExit(status.lastExit, s.now) : null;
+  const primary = { restarts: status?.restarts ?? null, lastExit, backoff: backoff.text };
+  if (holder !== null) {
+    const entry = listed.find((p) => p.pid === holder);
+    const answering = s.server?.ok === true;
+    const state = processState(s, holder, answering ? (entry?.role ?? 'serving') : 'not-answering');
+    rows.push({ ...base, ...primary, pid: holder, state, uptimeSeconds: uptime(s, holder, entry?.startedAt), heartbeatMs: s.server?.ok ? s.server.ms : null, heartbeatFrom: s.server?.ok ? 'now' : null });
+  } else {
+    let state = 'down';
+    if (backoff.active) state = backoff.active;
+    else if (listed.some((p) => p.role === 'starting')) state = 'starting';
+    else if (status?.goal === 'stop') state = 'stopped';
+    rows.push({ ...base, ...primary, pid: null, state, uptimeSeconds: null });
+  }
+  for (const p of listed) {
+    if (p.pid === holder || p.pid === null) continue;
+    rows.push({ ...base, pid: p.pid, state: processState(s, p.pid, p.role), uptimeSeconds: uptime(s, p.pid, p.startedAt) });
+  }
+  return rows;
+}
+
+/** The manager's status, counted only while a manager holds its lock (status.json outlives it). */
+function managerStatus(s: StatusSources): ManagerStatusDoc | null {
+  return s.locks.manager.holder !== null ? s.manager.status : null;
+}
+
+function tierRows(s: StatusSources): TierRow[] {
+  const { cop, manager } = s.locks;
+  const status = managerStatus(s);
+  const copStatus = cop.holder !== null && s.cop?.cop?.pid === cop.holder ? s.cop : null;
+  const blank = { restarts: null, lastExit: null, heartbeatMs: null, heartbeatFrom: null, backoff: null };
+  const copRow: TierRow = { ...blank, tier: 'cop', pid: cop.holder, state: cop.holder === null ? 'down' : processState(s, cop.holder, 'running'), uptimeSeconds: uptime(s, cop.holder) };
+  const ping = copStatus?.lastPing;
+  const managerRow: TierRow = {
+    ...blank,
+    tier: 'manager',
+    pid: manager.holder,
+    state: manager.holder === null ? 'down' : processState(s, manager.holder, s.manager.live ? 'running' : 'not-answering'),
+    uptimeSeconds: uptime(s, manager.holder),
+    restarts: copStatus?.managerRestarts ?? null,
+    heartbeatMs: s.manager.live ? s.manager.ms : (ping?.ms ?? null),
+    heartbeatFrom: s.manager.live ? 'now' : ping ? 'cop' : null,
+  };
+  return [copRow, managerRow, ...serverRows(s, status, backoffOf(status, s.now))];
+}
+
+function degradedReasons(s: StatusSources, rows: readonly TierRow[], backoff: ReturnType<typeof backoffOf>): string[] {
+  const reasons: string[] = [];
+  const { manager, server } = s.locks;
+  if (manager.holder === null) reasons.push('manager is down');
+  else if (!s.manager.live) reasons.push(`manager (PID ${manager.holder}) does not answer its control socket: ${s.manager.error}`);
+  if (server.holder === null) {
+    if (backoff.active === 'given-up') reasons.push(`the manager gave up restarting the server (${managerStatus(s)?.stayDown})`);
+    else if (backoff.active === 'backoff') reasons.push(`server is down, restart backoff: ${backoff.text}`);
+    else if (managerStatus(s)?.goal === 'stop') reasons.push('server is stopped on request (tripod server start)');
+    else reasons.push('server is down');
+  } else if (s.server && !s.server.ok) {
+    reasons.push(`server (PID ${server.holder}) does not answer the heartbeat: ${s.server.error}`);
+  }
+  for (const row of rows) if (row.state.startsWith('stopped (') && row.pid !== null) reasons.push(`${row.tier} PID ${row.pid} is stopped (SIGSTOP)`);
+  return reasons;
+}
+
+function classify(s: StatusSources, rows: readonly TierRow[]): { health: Health; reasons: string[] } {
+  if (s.dir === 'unreadable') return { health: 'unknown', reasons: [`runtime directory unreadable: ${s.dirError}`] };
+  if (!s.procfs) return { health: 'unknown', reasons: ['/proc is not available: lock holders cannot be told'] };
+  if (s.dir === 'missing') return { health: 'not-running', reasons: [`runtime directory ${s.runtimeDir} does not exist`] };
+  const foreign = TIERS.filter((t) => s.locks[t].ours === false);
+  if (foreign.length > 0) {
+    return { health: 'unknown', reasons: foreign.map((t) => `${t}.lock is held by PID ${s.locks[t].holder}, which is not a ${t} of this instance`) };
+  }
+  if (s.locks.cop.holder !== null) {
+    const reasons = degradedReasons(s, rows, backoffOf(managerStatus(s), s.now));
+    return { health: reasons.length > 0 ? 'degraded' : 'running', reasons };
+  }
+  const unwatched = (['manager', 'server'] as const).filter((t) => s.locks[t].holder !== null).map((t) => `${t} PID ${s.locks[t].holder}`);
+  if (unwatched.length > 0 || s.lockless.length > 0) {
+    const lockless = s.lockless.map((p) => `${p.tier} PID ${p.pid}`);
+    return { health: 'unsupervised', reasons: [`no cop holds cop.lock, but ${[...unwatched, ...lockless.map((l) => `${l} (holds no lock)`)].join(', ')} still run${unwatched.length + lockless.length === 1 ? 's' : ''}`] };
+  }
+  const stale = TIERS.filter((t) => s.locks[t].stalePid !== null);
+  if (stale.length > 0) {
+    return { health: 'dead', reasons: stale.map((t) => `${t}.lock names PID ${s.locks[t].stalePid}, but no process holds it`) };
+  }
+  return { health: 'not-running', reasons: [] };
+}
+
+/** Builds the report and its exit code from the gathered sources. */
+export function buildReport(s: StatusSources): StatusReport {
+  const rows = s.dir === 'ok' ? tierRows(s) : [];
+  const { health, reasons } = classify(s, rows);
+  const notes: string[] = [];
+  if (s.locks.manager.holder !== null && !s.manager.live) {
+    const age = typeof s.manager.status?.writtenAt === 'number' ? ` (written ${secs(s.now - s.manager.status.writtenAt)}s ago)` : ' (missing)';
+    notes.push(`the manager did not answer; figures come from status.json${age}, lock files and /proc`);
+  }
+  const stray = s.locks.cop.holder !== null ? s.lockless.filter((p) => p.tier !== 'server' || !(managerStatus(s)?.servers ?? []).some((x) => x.pid === p.pid)) : [];
+  if (stray.length > 0) notes.push(`processes of the instance that hold no lock: ${stray.map((p) => `${p.tier} PID ${p.pid}`).join(', ')} (see tripod strays)`);
+  return {
+    runtimeDir: s.runtimeDir,
+    instance: s.instance,
+    health,
+    exitCode: HEALTH_EXIT[health],
+    reasons,
+    source: s.manager.live ? 'control' : 'files',
+    notes,
+    rows,
+    listeners: s.listeners,
+  };
+}
