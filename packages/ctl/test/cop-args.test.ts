@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ctlContext } from '../src/context.js';
+import { copArguments } from '../src/start/cop-args.js';
+
+test('paths become absolute, other flags pass through as typed, arrays repeat', () => {
+  const ctl = ctlContext({ 'runtime-dir': 'rt', app: 'app.mjs', listen: ['127.0.0.1:1', 2], 'check-interval-ms': 250 }, {}, '/home/op');
+  assert.deepEqual(copArguments(ctl), [
+    '--runtime-dir', '/home/op/rt', '--app', '/home/op/app.mjs', '--listen', '127.0.0.1:1', '--listen', '2', '--check-interval-ms', '250',
+  ]);
+});
+
+test('a config file from TRIPOD_CONFIG is passed by absolute path; a custom log dir is passed, the default is not', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tripod-ctl-'));
+  try {
+    writeFileSync(join(dir, 'tripod.json'), JSON.stringify({ runtimeDir: 'state', logDir: 'logs-elsewhere', listen: ['127.0.0.1:9'] }));
+    const ctl = ctlContext({}, { TRIPOD_CONFIG: 'tripod.json' }, dir);
+    assert.deepEqual(copArguments(ctl), ['--runtime-dir', join(dir, 'state'), '--config', join(dir, 'tripod.json'), '--log-dir', join(dir, 'logs-elsewhere')]);
+    assert.equal(ctl.listenExplicit, true, 'listen came from the file');
+    assert.equal(ctlContext({}, {}, dir).listenExplicit, false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a bad value is refused with its field, value and rule', () => {
+  assert.throws(() => ctlContext({ 'check-interval-ms': -5 }, {}, '/'), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'ERR_CONFIG_INVALID');
+    assert.match(err.message, /checkIntervalMs: -5 \(must be a whole number from 50/);
+    return true;
+  });
+});
