@@ -109,7 +109,7 @@ export async function startInstance(options: StartOptions = {}): Promise<Instanc
         }
       }
       await waitFor('instance processes gone', () => scanInstance(instance).filter((p) => p.state !== 'Z').length === 0, 5000).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
   if (options.waitReady !== false) {

@@ -60,7 +60,9 @@ export function configFromArgv(argv: Record<string, unknown>, cwd: string = proc
   Object.assign(raw, configFromEnv(env));
   for (const [flag, spec] of Object.entries(CONFIG_FLAGS)) {
     const value = argv[flag];
-    if (value !== undefined) raw[spec.field] = value;
+    if (value === undefined) continue;
+    // A flag given twice: the last one wins (only --listen collects every value).
+    raw[spec.field] = Array.isArray(value) && spec.type !== 'array' ? value[value.length - 1] : value;
   }
   return validateConfig(raw, cwd);
 }
