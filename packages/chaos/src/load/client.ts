@@ -30,6 +30,8 @@ export interface LoadOptions {
   readonly timeoutMs: number;
   /** Pause between one worker's requests (0: back to back). */
   readonly pauseMs: number;
+  /** Requests per second over all workers together (0: no limit). */
+  readonly ratePerSec: number;
 }
 
 export interface LoadSummary {
@@ -49,7 +51,23 @@ export const LOAD_DEFAULTS: Omit<LoadOptions, 'port'> = {
   maxRequests: 1_000_000,
   timeoutMs: 10_000,
   pauseMs: 0,
+  ratePerSec: 0,
 };
+
+/** Spreads request starts evenly at `ratePerSec` over all workers; each worker awaits its slot. */
+export function createPacer(ratePerSec: number, now: () => number = Date.now): () => Promise<void> {
+  if (ratePerSec <= 0) return () => Promise.resolve();
+  const gapMs = 1000 / ratePerSec;
+  let next = now();
+  return () => {
+    const t = now();
+    // A worker that fell behind (a slow request) does not earn a burst: slots never lie in the past.
+    const slot = Math.max(t, next);
+    next = slot + gapMs;
+    const wait = slot - t;
+    return wait < 1 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, wait));
+  };
+}
 
 function once(options: LoadOptions, agent: Agent | false, mode: ConnectionMode): Promise<RequestRecord> {
   const at = Date.now();
@@ -92,11 +110,14 @@ export function startLoad(partial: Partial<LoadOptions> & { port: number }, onRe
   let stopped = false;
   const agents: Agent[] = [];
   const running = () => !stopped && Date.now() < deadline && total < options.maxRequests;
+  const pace = createPacer(options.ratePerSec);
 
   const worker = async (mode: ConnectionMode) => {
     const agent = mode === 'keep-alive' ? new Agent({ keepAlive: true, maxSockets: 1 }) : false;
     if (agent) agents.push(agent);
     while (running()) {
+      await pace();
+      if (!running()) break;
       total++;
       const record = await once(options, agent, mode);
       counts[record.outcome]++;

@@ -1,0 +1,123 @@
+// The campaign's summary: faults by tier × kind with recovery times, requests and failures by class,
+// violations by invariant. Pure over the report's raw parts.
+import type { FaultKind, FaultTier } from '../faults/fault.js';
+import { OUTCOMES, type Outcome } from '../load/outcome.js';
+import type { FaultRecord } from '../report/model.js';
+import type { JudgedFailure } from './attribution.js';
+import { parseBucketRow, type BucketRow } from './buckets.js';
+import type { InvariantName, Violation } from './invariant-names.js';
+import { spread, type Spread } from './statistics.js';
+
+export type FailureClass = Exclude<Outcome, 'ok'>;
+export const FAILURE_CLASSES = OUTCOMES.filter((o): o is FailureClass => o !== 'ok');
+
+export interface TierKindRow {
+  readonly tier: FaultTier;
+  readonly kind: FaultKind;
+  readonly injected: number;
+  readonly recovered: number;
+  readonly notRecovered: number;
+  readonly skipped: number;
+  readonly recovery: Spread;
+}
+
+export interface ClassRow {
+  /** Every request of the class (from the buckets). */
+  readonly total: number;
+  readonly expected: number;
+  readonly plannedStop: number;
+  readonly violation: number;
+}
+
+export interface Summary {
+  readonly verdict: 'pass' | 'fail';
+  readonly durationMs: number;
+  readonly requests: { readonly total: number; readonly byOutcome: Readonly<Record<Outcome, number>>; readonly perSecond: number };
+  readonly faults: {
+    readonly planned: number;
+    readonly injected: number;
+    readonly recovered: number;
+    readonly notRecovered: number;
+    readonly skipped: number;
+    readonly byTierKind: readonly TierKindRow[];
+  };
+  /** Recovery time of every recovered fault, ms. */
+  readonly recovery: Spread;
+  readonly failures: Readonly<Record<FailureClass, ClassRow>>;
+  readonly violations: { readonly total: number; readonly byInvariant: Readonly<Partial<Record<InvariantName, number>>> };
+}
+
+export interface SummaryInput {
+  readonly durationMs: number;
+  readonly planned: number;
+  readonly faults: readonly FaultRecord[];
+  readonly rows: readonly BucketRow[];
+  readonly failures: readonly JudgedFailure[];
+  readonly violations: readonly Violation[];
+}
+
+function tierKindRows(faults: readonly FaultRecord[]): TierKindRow[] {
+  const groups = new Map<string, FaultRecord[]>();
+  for (const f of faults) {
+    const key = `${f.tier} ${f.kind}`;
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else groups.set(key, [f]);
+  }
+  return [...groups.values()]
+    .map((group) => {
+      const first = group[0]!;
+      const recovered = group.filter((f) => f.outcome === 'recovered');
+      return {
+        tier: first.tier,
+        kind: first.kind,
+        injected: group.filter((f) => f.outcome !== 'skipped').length,
+        recovered: recovered.length,
+        notRecovered: group.filter((f) => f.outcome === 'not-recovered').length,
+        skipped: group.filter((f) => f.outcome === 'skipped').length,
+        recovery: spread(recovered.map((f) => f.recoveryMs ?? 0)),
+      };
+    })
+    .sort((a, b) => a.tier.localeCompare(b.tier) || a.kind.localeCompare(b.kind));
+}
+
+/** Builds the summary. */
+export function summarize(input: SummaryInput): Summary {
+  const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+  for (const row of input.rows) {
+    const b = parseBucketRow(row);
+    for (const o of OUTCOMES) byOutcome[o] += b.counts[o];
+  }
+  const total = OUTCOMES.reduce((s, o) => s + byOutcome[o], 0);
+  const failures = Object.fromEntries(
+    FAILURE_CLASSES.map((c) => {
+      const judged = input.failures.filter((f) => f.outcome === c);
+      const row: ClassRow = {
+        total: byOutcome[c],
+        expected: judged.filter((f) => f.verdict === 'expected').length,
+        plannedStop: judged.filter((f) => f.verdict === 'planned-stop').length,
+        violation: judged.filter((f) => f.verdict === 'violation').length,
+      };
+      return [c, row];
+    }),
+  ) as Record<FailureClass, ClassRow>;
+  const byInvariant: Partial<Record<InvariantName, number>> = {};
+  for (const v of input.violations) byInvariant[v.invariant] = (byInvariant[v.invariant] ?? 0) + 1;
+  const recovered = input.faults.filter((f) => f.outcome === 'recovered');
+  return {
+    verdict: input.violations.length > 0 ? 'fail' : 'pass',
+    durationMs: input.durationMs,
+    requests: { total, byOutcome, perSecond: input.durationMs > 0 ? Math.round((total / input.durationMs) * 10_000) / 10 : 0 },
+    faults: {
+      planned: input.planned,
+      injected: input.faults.filter((f) => f.outcome !== 'skipped').length,
+      recovered: recovered.length,
+      notRecovered: input.faults.filter((f) => f.outcome === 'not-recovered').length,
+      skipped: input.faults.filter((f) => f.outcome === 'skipped').length,
+      byTierKind: tierKindRows(input.faults),
+    },
+    recovery: spread(recovered.map((f) => f.recoveryMs ?? 0)),
+    failures,
+    violations: { total: input.violations.length, byInvariant },
+  };
+}

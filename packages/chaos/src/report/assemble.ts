@@ -1,0 +1,81 @@
+// Putting a campaign's parts together into the report, pure: fault windows, judged failures, the
+// violations of every kind in time order, the summary.
+import { failureViolations, judgeFailure, type Failure, type FaultWindow } from '../analysis/attribution.js';
+import { BUCKET_FIELDS, type BucketRow } from '../analysis/buckets.js';
+import type { Violation } from '../analysis/invariant-names.js';
+import { summarize } from '../analysis/summary.js';
+import type { PlannedFault } from '../schedule/schedule.js';
+import type { ChaosEvent, ChaosReport, CopRun, FaultRecord, InstanceInfo } from './model.js';
+
+export interface CampaignParts {
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly startedAt: number;
+  readonly readyAt: number | null;
+  /** When the load stopped (the end of the measured span). */
+  readonly loadEndedAt: number;
+  readonly endedAt: number;
+  readonly instance: InstanceInfo;
+  readonly schedule: readonly PlannedFault[];
+  readonly faults: readonly FaultRecord[];
+  readonly copRuns: readonly CopRun[];
+  readonly events: readonly ChaosEvent[];
+  /** Violations found by the samples and the after-stop check. */
+  readonly sampleViolations: readonly Violation[];
+  readonly failures: readonly Failure[];
+  readonly failuresDropped: number;
+  readonly bucketOrigin: number;
+  readonly bucketMs: number;
+  readonly rows: readonly BucketRow[];
+  readonly samples: { readonly count: number; readonly scans: number };
+  readonly notes: readonly string[];
+}
+
+/** The window of each injected fault; an unrecovered one lasts to the end. */
+export function faultWindows(faults: readonly FaultRecord[]): FaultWindow[] {
+  return faults
+    .filter((f) => f.injectedAt !== null)
+    .map((f) => ({ index: f.index, tier: f.tier, kind: f.kind, from: f.injectedAt!, to: f.recoveredAt ?? Number.POSITIVE_INFINITY }));
+}
+
+/** Faults that were not repaired within their bound, as violations. */
+export function recoveryViolations(faults: readonly FaultRecord[], boundMs: number): Violation[] {
+  return faults
+    .filter((f) => f.outcome === 'not-recovered')
+    .map((f) => ({
+      invariant: 'fault-recovered' as const,
+      at: f.injectedAt!,
+      fault: f.index,
+      message: `fault #${f.index} (${f.tier} ${f.kind}) was not repaired within ${Math.round(boundMs / 1000)} s${f.note ? `: ${f.note}` : ''}`,
+    }));
+}
+
+/** Builds the report. */
+export function assembleReport(parts: CampaignParts, recoveryBoundMs: number): ChaosReport {
+  const windows = faultWindows(parts.faults);
+  const judged = parts.failures.map((f) => judgeFailure(f, windows));
+  const violations = [...parts.sampleViolations, ...failureViolations(judged, windows), ...recoveryViolations(parts.faults, recoveryBoundMs)].sort((a, b) => a.at - b.at);
+  const durationMs = parts.readyAt === null ? 0 : parts.loadEndedAt - parts.readyAt;
+  const summary = summarize({ durationMs, planned: parts.schedule.length, faults: parts.faults, rows: parts.rows, failures: judged, violations });
+  return {
+    tool: 'tripod-chaos',
+    formatVersion: 1,
+    options: parts.options,
+    seed: parts.seed,
+    startedAt: parts.startedAt,
+    readyAt: parts.readyAt,
+    endedAt: parts.endedAt,
+    instance: parts.instance,
+    schedule: parts.schedule,
+    faults: parts.faults,
+    copRuns: parts.copRuns,
+    events: parts.events,
+    violations,
+    failures: judged,
+    failuresDropped: parts.failuresDropped,
+    buckets: { origin: parts.bucketOrigin, bucketMs: parts.bucketMs, fields: BUCKET_FIELDS, rows: parts.rows },
+    samples: parts.samples,
+    notes: parts.notes,
+    summary,
+  };
+}

@@ -1,0 +1,83 @@
+// Runs the schedule: one fault at a time (the next waits until the previous one is repaired or its
+// bound passed, so each failure belongs to one fault), targets from the lock holders, a record each.
+import { isPlannedStop } from '../faults/fault.js';
+import type { Phase } from '../analysis/sample.js';
+import type { ChaosEvent, FaultRecord, FaultTarget } from '../report/model.js';
+import type { PlannedFault } from '../schedule/schedule.js';
+import { heartbeat } from './heartbeat.js';
+import { holdThenContinue, resolveTargets, sendFault, type TargetContext } from './injector.js';
+import { HEARTBEAT_TIMEOUT_MS, waitRecovered, type HealthContext } from './recovery.js';
+
+export interface FaultLoopContext {
+  readonly health: HealthContext;
+  readonly targets: TargetContext;
+  /** Wall-clock ms of the first ready: schedule times count from here. */
+  readonly origin: number;
+  /** No fault is injected after this (wall clock). */
+  readonly lastInjectAt: number;
+  readonly recoveryBoundMs: number;
+  aborted(): boolean;
+  onPhase(phase: Phase, fault: number | null): void;
+  onEvent(event: ChaosEvent): void;
+  onFault(record: FaultRecord): void;
+}
+
+async function sleepUntil(at: number, aborted: () => boolean): Promise<void> {
+  while (Date.now() < at && !aborted()) await new Promise((resolve) => setTimeout(resolve, Math.min(100, at - Date.now())));
+}
+
+function skipped(planned: PlannedFault, scheduledAt: number, note: string): FaultRecord {
+  return {
+    index: planned.index, tier: planned.tier, kind: planned.kind, holdMs: planned.holdMs, planned: isPlannedStop(planned), scheduledAt,
+    injectedAt: null, recoveredAt: null, recoveryMs: null, outcome: 'skipped', targets: [], servedBefore: null, servedAfter: null, note,
+  };
+}
+
+async function runOne(planned: PlannedFault, ctx: FaultLoopContext): Promise<FaultRecord> {
+  const scheduledAt = ctx.origin + planned.atMs;
+  const resolved = resolveTargets(planned.tier, ctx.targets);
+  if ('reason' in resolved) return skipped(planned, scheduledAt, resolved.reason);
+  const servedBefore = await heartbeat(ctx.health.host, ctx.health.port, HEARTBEAT_TIMEOUT_MS);
+  const isPlanned = isPlannedStop(planned);
+  ctx.onPhase(isPlanned ? 'planned-stop' : 'running', planned.index);
+  const injectedAt = Date.now();
+  const reached: FaultTarget[] = sendFault(planned.kind, resolved.targets);
+  ctx.onEvent({ at: injectedAt, type: 'fault-injected', index: planned.index, tier: planned.tier, kind: planned.kind, targets: reached, holdMs: planned.holdMs });
+  let holdDone = planned.kind !== 'SIGSTOP';
+  const hold = planned.kind === 'SIGSTOP'
+    ? holdThenContinue(reached, planned.holdMs).then((continued) => {
+      holdDone = true;
+      ctx.onEvent({ at: Date.now(), type: 'fault-continued', index: planned.index, continued });
+    })
+    : Promise.resolve();
+  const result = await waitRecovered(
+    ctx.health,
+    () => ({ kind: planned.kind, targets: reached, servedBefore, holdDone }),
+    injectedAt + ctx.recoveryBoundMs + (planned.kind === 'SIGSTOP' ? planned.holdMs : 0),
+    ctx.aborted,
+  );
+  await hold;
+  ctx.onPhase('running', null);
+  const note = reached.length < resolved.targets.length ? `only ${reached.length} of ${resolved.targets.length} targets were still there to signal` : result.recoveredAt === null ? `still missing: ${result.missing.join('; ')}` : null;
+  return {
+    index: planned.index, tier: planned.tier, kind: planned.kind, holdMs: planned.holdMs, planned: isPlanned, scheduledAt,
+    injectedAt, recoveredAt: result.recoveredAt, recoveryMs: result.recoveredAt === null ? null : result.recoveredAt - injectedAt,
+    outcome: result.recoveredAt === null ? 'not-recovered' : 'recovered', targets: reached, servedBefore, servedAfter: result.servedAfter, note,
+  };
+}
+
+/** Runs every planned fault in order; returns their records. */
+export async function runFaults(schedule: readonly PlannedFault[], ctx: FaultLoopContext): Promise<FaultRecord[]> {
+  const records: FaultRecord[] = [];
+  for (const planned of schedule) {
+    const scheduledAt = ctx.origin + planned.atMs;
+    await sleepUntil(scheduledAt, ctx.aborted);
+    let record: FaultRecord;
+    if (ctx.aborted()) record = skipped(planned, scheduledAt, 'campaign interrupted');
+    else if (Date.now() > ctx.lastInjectAt) record = skipped(planned, scheduledAt, 'campaign time over (earlier faults took long to recover)');
+    else record = await runOne(planned, ctx);
+    records.push(record);
+    ctx.onFault(record);
+  }
+  return records;
+}
