@@ -1,0 +1,74 @@
+// `tripod status` exit codes in every state (LSB: 0 running, 1 dead with lock files, 3 not running,
+// 4 unknown; 150 degraded), against a real instance.
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { findLockHolder, scanInstance } from '@tripod/core';
+import { servingPid } from '../helpers/http.js';
+import { startInstance, tempDir, type Instance } from '../helpers/instance.js';
+import { waitFor } from '../helpers/wait.js';
+import { killIfAlive, nothingLeft, tripod } from './ctl-run.js';
+
+const started: Instance[] = [];
+const dirs: string[] = [];
+after(async () => {
+  for (const inst of started) await inst.cleanup();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+test('running 0, degraded 150 (server stopped), running again, dead with lock files 1, stop idempotent', async () => {
+  const inst = await startInstance();
+  started.push(inst);
+  const dir = ['--runtime-dir', inst.dir];
+
+  const running = await tripod(['status', ...dir]);
+  assert.equal(running.code, 0, running.stdout + running.stderr);
+  assert.match(running.stdout, /: running\n/);
+  const json = await tripod(['status', '--json', ...dir]);
+  assert.equal(json.code, 0);
+  const report = JSON.parse(json.stdout) as { health: string; rows: { tier: string; pid: number; state: string }[]; listeners: { listener: string }[] };
+  assert.equal(report.health, 'running');
+  assert.deepEqual(report.rows.map((r) => r.tier), ['cop', 'manager', 'server']);
+  assert.equal(report.rows[0]!.pid, inst.cop.pid);
+  assert.equal(report.rows[2]!.pid, await servingPid(inst.port));
+  assert.deepEqual(report.listeners.map((l) => l.listener), [`127.0.0.1:${inst.port}`]);
+
+  const stop = await tripod(['server', 'stop', ...dir]);
+  assert.equal(stop.code, 0, stop.stderr);
+  await waitFor('server.lock free', () => inst.holder('server') === null, 10_000);
+  const degraded = await tripod(['status', ...dir]);
+  assert.equal(degraded.code, 150, degraded.stdout);
+  assert.match(degraded.stdout, /: degraded\n {2}- server is stopped on request/);
+
+  assert.equal((await tripod(['server', 'start', ...dir])).code, 0);
+  await waitFor('a server again', () => servingPid(inst.port), 10_000);
+  await waitFor('status running again', async () => (await tripod(['status', ...dir])).code === 0, 10_000, 200);
+
+  // Kill every process of the instance: the lock files still name them.
+  const pids = [inst.cop.pid!, ...scanInstance(inst.instance).map((p) => p.pid)];
+  for (const pid of pids) killIfAlive(pid);
+  await waitFor('every lock free', () => ['cop', 'manager', 'server'].every((t) => findLockHolder(inst.paths.lockFile(t as 'cop')) === null), 10_000);
+  const dead = await tripod(['status', ...dir]);
+  assert.equal(dead.code, 1, dead.stdout);
+  assert.match(dead.stdout, /cop\.lock names PID \d+, but no process holds it/);
+
+  const again = await tripod(['stop', ...dir]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /not running/);
+  assert.ok(nothingLeft(inst.instance, inst.paths));
+});
+
+test('not running 3 (empty or missing runtime dir), unknown 4 (runtime dir is not a directory)', async () => {
+  const empty = tempDir();
+  dirs.push(empty);
+  const clean = await tripod(['status', '--runtime-dir', empty]);
+  assert.equal(clean.code, 3, clean.stdout);
+  assert.match(clean.stdout, /: not-running/);
+  assert.equal((await tripod(['status', '--runtime-dir', join(empty, 'missing')])).code, 3);
+  const file = join(empty, 'a-file');
+  writeFileSync(file, '');
+  const unknown = await tripod(['status', '--runtime-dir', file]);
+  assert.equal(unknown.code, 4, unknown.stdout);
+  assert.match(unknown.stdout, /not a directory/);
+});
