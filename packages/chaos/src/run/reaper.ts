@@ -40,7 +40,9 @@ export type ReaperLine =
   | { readonly type: 'spawned'; readonly pid: number }
   | { readonly type: 'exited' | 'reaped'; readonly pid: number; readonly code: number | null; readonly signal: string | null };
 
-const signalNames = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name]));
+// First name wins: os.constants.signals lists SIGABRT before its alias SIGIOT.
+const signalNames = new Map<number, string>();
+for (const [name, n] of Object.entries(constants.signals)) if (!signalNames.has(n)) signalNames.set(n, name);
 
 /** A raw wait status as exit code or signal name. */
 export function decodeWaitStatus(status: number): { code: number | null; signal: string | null } {
