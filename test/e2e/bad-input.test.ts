@@ -6,12 +6,12 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { EXIT, readJsonFile } from '@tripod/core';
-import { BIN, FIXTURES, cleanEnv, freePort, startInstance, tempDir, type Instance } from '../helpers/instance.js';
+import { BIN, FIXTURES, cleanEnv, freePort, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
 });
 
 function runCop(args: string[], options: { uid?: number } = {}) {

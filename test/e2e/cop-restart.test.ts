@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { startLoad } from '@tripod/chaos';
-import { startInstance, type Instance } from '../helpers/instance.js';
+import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
 });
 
 test('SIGKILL of the cop and a new cop: manager and server keep their PIDs, no request fails', async () => {

@@ -6,12 +6,12 @@ import { after, test } from 'node:test';
 import { controlRequest, readJsonFile } from '@tripod/core';
 import { startLoad } from '@tripod/chaos';
 import { servingPid } from '../helpers/http.js';
-import { FIXTURES, startInstance, type Instance } from '../helpers/instance.js';
+import { FIXTURES, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
 });
 
 async function handover(inst: Instance, trigger: () => Promise<unknown> | void): Promise<number> {

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { isStillAlive, identify } from '@tripod/core';
 import { httpGet, servingPid } from '../helpers/http.js';
-import { FIXTURES, startInstance, type Instance } from '../helpers/instance.js';
+import { FIXTURES, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
 });
 
 // Defaults: 5 s start grace, 1 s checks, 1 s probe deadline, 2 failures, 1.5 s kill grace.

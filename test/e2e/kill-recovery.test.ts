@@ -5,12 +5,12 @@ import { after, test } from 'node:test';
 import { isStillAlive, identify, scanInstance } from '@tripod/core';
 import { startLoad } from '@tripod/chaos';
 import { servingPid } from '../helpers/http.js';
-import { startInstance, type Instance } from '../helpers/instance.js';
+import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
 });
 
 /** Runs `act` while 5 clients send requests, then keeps them going until 100 more succeed. */

@@ -4,11 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { EXIT, TIERS, isInstanceTier, scanInstance } from '@tripod/core';
-import { BIN, cleanEnv, startInstance, type Instance } from '../helpers/instance.js';
+import { BIN, cleanEnv, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 
 const started: Instance[] = [];
 after(async () => {
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
 });
 
 test('each lock file holds its live holder PID; a second cop refuses; stop leaves nothing', async () => {

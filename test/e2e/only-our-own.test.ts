@@ -6,14 +6,14 @@ import { after, test } from 'node:test';
 import { identify, isStillAlive } from '@tripod/core';
 import { spawnDecoy, spawnDecoys, type Decoy } from '../helpers/decoy.js';
 import { servingPid } from '../helpers/http.js';
-import { startInstance, tempDir, type Instance } from '../helpers/instance.js';
+import { startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 const decoys: Decoy[] = [];
 after(async () => {
   for (const d of decoys) d.kill();
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
 });
 
 test('decoys and PIDs in stale lock files survive server kills, manager kills and stop', async () => {

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { controlRequest } from '@tripod/core';
 import { httpGet } from '../helpers/http.js';
-import { startInstance, type Instance } from '../helpers/instance.js';
+import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
 });
 
 interface QueueStatus {

@@ -109,7 +109,11 @@ export async function startInstance(options: StartOptions = {}): Promise<Instanc
         }
       }
       await waitFor('instance processes gone', () => scanInstance(instance).filter((p) => p.state !== 'Z').length === 0, 5000).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      } catch {
+        // another instance of the same directory may still be writing; the next cleanup removes it
+      }
     },
   };
   if (options.waitReady !== false) {
@@ -121,4 +125,9 @@ export async function startInstance(options: StartOptions = {}): Promise<Instanc
     }
   }
   return inst;
+}
+
+/** Cleans up instances newest first (later ones may share an earlier one's directory); never throws. */
+export async function cleanupAll(instances: readonly Instance[]): Promise<void> {
+  for (const inst of [...instances].reverse()) await inst.cleanup().catch(() => undefined);
 }
