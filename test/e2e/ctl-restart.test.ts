@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { startLoad } from '@tripod/chaos';
 import { servingPid } from '../helpers/http.js';
-import { startInstance, type Instance } from '../helpers/instance.js';
+import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 import { tripod } from './ctl-run.js';
 
 const started: Instance[] = [];
 after(async () => {
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
 });
 
 test('tripod restart changes the serving PID with zero failed requests under keep-alive load', async () => {
@@ -44,7 +44,8 @@ test('tripod restart changes the serving PID with zero failed requests under kee
 test('restart of an instance that is not running exits 7', async () => {
   const inst = await startInstance();
   started.push(inst);
-  assert.equal(await inst.stop(), 0);
+  const stop = await tripod(['stop', '--runtime-dir', inst.dir]);
+  assert.equal(stop.code, 0, stop.stderr);
   const result = await tripod(['restart', '--runtime-dir', inst.dir]);
   assert.equal(result.code, 7, result.stderr);
   assert.match(result.stderr, /no cop holds cop\.lock/);

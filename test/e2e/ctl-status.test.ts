@@ -6,18 +6,18 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { findLockHolder, scanInstance } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
-import { startInstance, tempDir, type Instance } from '../helpers/instance.js';
+import { startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 import { killIfAlive, nothingLeft, tripod } from './ctl-run.js';
 
 const started: Instance[] = [];
 const dirs: string[] = [];
 after(async () => {
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-test('running 0, degraded 150 (server stopped), running again, dead with lock files 1, stop idempotent', async () => {
+test('running 0, degraded 150 (server stopped), running again, unsupervised 151 (cop killed), dead with lock files 1, stop idempotent', async () => {
   const inst = await startInstance();
   started.push(inst);
   const dir = ['--runtime-dir', inst.dir];
@@ -45,9 +45,15 @@ test('running 0, degraded 150 (server stopped), running again, dead with lock fi
   await waitFor('a server again', () => servingPid(inst.port), 10_000);
   await waitFor('status running again', async () => (await tripod(['status', ...dir])).code === 0, 10_000, 200);
 
+  // Kill the cop alone: the manager and the server go on serving, unwatched.
+  killIfAlive(inst.cop.pid);
+  await waitFor('cop.lock free', () => inst.holder('cop') === null, 10_000);
+  const unsupervised = await tripod(['status', ...dir]);
+  assert.equal(unsupervised.code, 151, unsupervised.stdout);
+  assert.match(unsupervised.stdout, /: unsupervised\n {2}- no cop holds cop\.lock, but manager PID \d+, server PID \d+ still run/);
+
   // Kill every process of the instance: the lock files still name them.
-  const pids = [inst.cop.pid!, ...scanInstance(inst.instance).map((p) => p.pid)];
-  for (const pid of pids) killIfAlive(pid);
+  for (const p of scanInstance(inst.instance)) killIfAlive(p.pid);
   await waitFor('every lock free', () => ['cop', 'manager', 'server'].every((t) => findLockHolder(inst.paths.lockFile(t as 'cop')) === null), 10_000);
   const dead = await tripod(['status', ...dir]);
   assert.equal(dead.code, 1, dead.stdout);

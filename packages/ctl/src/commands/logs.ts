@@ -18,6 +18,7 @@ export const logsCommand: CtlCommand = {
       tier: { type: 'string', choices: TIERS, describe: 'only this tier\'s log' },
       lines: { alias: 'n', type: 'number', default: 20, describe: 'how many of the last lines to print first' },
       json: { type: 'boolean', default: false, describe: 'print the raw JSON lines' },
+      'log-dir': { type: 'string', describe: 'the log directory, when it is not <runtime-dir>/logs (env TRIPOD_LOG_DIR)' },
     }),
   async run(argv) {
     const ctl = ctlContext(argv);
