@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ROOT, cleanEnv, startInstance, tempDir, type Instance } from '../helpers/instance.js';
+import { ROOT, cleanEnv, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 import { killIfAlive, tripod } from './ctl-run.js';
 
@@ -14,7 +14,7 @@ const fakes: ChildProcess[] = [];
 const dirs: string[] = [];
 after(async () => {
   for (const fake of fakes) killIfAlive(fake.pid);
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { TIERS, readStat } from '@tripod/core';
-import { startInstance, type Instance } from '../helpers/instance.js';
+import { startInstance, cleanupAll, type Instance } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 import { nothingLeft, tripod } from './ctl-run.js';
 
 const started: Instance[] = [];
 after(async () => {
-  for (const inst of started) await inst.cleanup(); // SIGKILL reaches a stopped process too
+  await cleanupAll(started); // SIGKILL reaches a stopped process too
 });
 
 test('stop: SIGTERM to the cop, every process gone and every lock free, the cop exits 0', async () => {

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { after, test } from 'node:test';
 import { identify, isStillAlive, type ProcessIdentity } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
-import { cleanEnv, startInstance, type Instance } from '../helpers/instance.js';
+import { cleanEnv, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
 import { killIfAlive, tripod } from './ctl-run.js';
 
@@ -13,7 +13,7 @@ const started: Instance[] = [];
 const planted: ChildProcess[] = [];
 after(async () => {
   for (const child of planted) killIfAlive(child.pid);
-  for (const inst of started) await inst.cleanup();
+  await cleanupAll(started);
 });
 
 async function plant(instance: string): Promise<ProcessIdentity> {
