@@ -6,6 +6,7 @@ import {
 import { Cop } from './cop.js';
 import { reloadCop } from './reload.js';
 import { bindAll, type BoundListener } from './sockets.js';
+import { attachSystemd } from './systemd.js';
 import { findStrays, killTier } from './strays.js';
 
 export interface CopOptions {
@@ -43,8 +44,9 @@ export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropS
   const log = createLog({ tier: 'cop', file: paths.logFile('cop'), level: config.logLevel, console: true });
   const instance = instanceIdFor(config.runtimeDir);
   log.info('cop.start', { instance, runtimeDir: config.runtimeDir, listen: config.listen.map((l) => `${l.host}:${l.port}`) });
+  const systemd = attachSystemd(config, log, { stallBoundMs: stallBound(config) }); // sd_notify; sockets passed by systemd
 
-  let listeners: BoundListener[] | null = null;
+  let listeners: BoundListener[] | null = systemd.listeners;
   const managerHolder = findLockHolder(paths.lockFile('manager'));
   if (managerHolder !== null && isInstanceTier(managerHolder, instance, 'manager')) {
     // A cop restart: the running manager and server keep the sockets and the service; adopt them.
@@ -55,17 +57,17 @@ export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropS
       log.info('stray.killed', { pid: stray.pid, tier: stray.tier, outcome });
     }
     try {
-      listeners = await bindAll(config.listen);
+      listeners ??= await bindAll(config.listen);
     } catch (err) {
       log.error('sockets.bind-failed', { error: (err as Error).message });
       await log.close();
       lock.release();
       throw err;
     }
-    log.info('sockets.bound', { listen: listeners.map((l) => `${l.listener.host}:${l.listener.port}`) });
+    if (systemd.listeners === null) log.info('sockets.bound', { listen: listeners.map((l) => `${l.listener.host}:${l.listener.port}`) });
   }
 
-  const cop = new Cop(config, paths, instance, log, listeners, {}, { unsafeDropSockets });
+  const cop = new Cop(systemd.config, paths, instance, log, listeners, systemd.events, { unsafeDropSockets });
   let timer: NodeJS.Timeout | null = null;
   const loop = async () => {
     await cop.cycle();
@@ -83,6 +85,7 @@ export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropS
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info('cop.stop', { signal });
+      systemd.stopping();
       if (timer) clearTimeout(timer);
       void cop.stop().then(resolve);
     };
@@ -99,12 +102,14 @@ export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropS
   process.on('SIGUSR1', () => setImmediate(() => forward('server-restart')));
   process.on('SIGHUP', () => setImmediate(() => {
     log.reopen();
-    void reloadCop(cop, loadConfig, paths, log);
+    systemd.reloading();
+    void reloadCop(cop, loadConfig, paths, log).finally(() => systemd.reloaded());
   }));
   void loop();
   await stopped;
   clearInterval(guard);
   log.info('cop.exit', { code: EXIT.OK });
+  await systemd.close();
   await log.close();
   lock.release();
   return EXIT.OK;
