@@ -1,8 +1,10 @@
 // `tripod restart`: a graceful server restart through the control socket changes the serving PID and
 // fails no request of a keep-alive load.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { startLoad } from '@tripod/chaos';
+import { readStat } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
 import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
@@ -49,4 +51,16 @@ test('restart of an instance that is not running exits 7', async () => {
   const result = await tripod(['restart', '--runtime-dir', inst.dir]);
   assert.equal(result.code, 7, result.stderr);
   assert.match(result.stderr, /no cop holds cop\.lock/);
+});
+
+test('when the control socket does not answer, restart falls back to SIGUSR1 to the cop, which survives it', async () => {
+  const inst = await startInstance();
+  started.push(inst);
+  rmSync(inst.paths.controlSocket);
+  const restart = await tripod(['restart', '--no-wait', '--runtime-dir', inst.dir]);
+  assert.equal(restart.code, 0, restart.stderr);
+  assert.match(restart.stderr, new RegExp(`via SIGUSR1 to cop PID ${inst.cop.pid} \\(the manager did not answer: `));
+  await waitFor('the cop logging the forwarded restart', () => /control\.forward/.test(inst.output()), 10_000);
+  assert.notEqual(readStat(inst.cop.pid!)?.state, 'Z', 'the cop handled SIGUSR1 instead of dying of it');
+  assert.equal(inst.cop.exitCode, null);
 });
