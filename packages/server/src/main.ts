@@ -9,18 +9,19 @@ export interface ServerOptions {
   readonly config: TripodConfig;
   /** Number of listening fds inherited at 3, 4, …; 0 binds config.listen itself (standalone use). */
   readonly inheritedFds: number;
-  /** Started to replace a running server: listen first, take the lock once the old server lets it go. */
+  /** Started to replace a running server (graceful restart); only logged: every server listens first. */
   readonly handover: boolean;
 }
 
 const LOCK_RETRY_MS = 25;
 
-async function takeLock(path: string, handover: boolean, log: Log): Promise<HeldLock> {
+/** Takes server.lock, waiting while a draining predecessor still holds it (it lets go as its drain starts). */
+async function takeLock(path: string, log: Log): Promise<HeldLock> {
   for (;;) {
     try {
       return await acquireLock(path);
     } catch (err) {
-      if (!handover || !isTripodError(err, 'ERR_LOCK_HELD')) throw err;
+      if (!isTripodError(err, 'ERR_LOCK_HELD')) throw err;
       log.debug('server.lock-wait', { holder: err.details.holder });
       await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
     }
@@ -37,7 +38,7 @@ function waitForStopSignal(): Promise<NodeJS.Signals> {
 export async function runServer(options: ServerOptions): Promise<number> {
   const { config } = options;
   const paths = runtimePaths(config.runtimeDir, config.logDir);
-  const log = createLog({ tier: 'server', file: paths.logFile('server'), level: config.logLevel, console: true });
+  const log = createLog({ tier: 'server', file: paths.logFile('server'), level: config.logLevel, console: true, lazy: true });
   process.on('SIGHUP', () => log.reopen());
   const stopRequested = waitForStopSignal();
   // Stay alive while starting even if the application holds no handle yet (a setup awaiting forever).
@@ -45,7 +46,6 @@ export async function runServer(options: ServerOptions): Promise<number> {
   let lock: HeldLock | null = null;
   try {
     checkRuntimeDir(config.runtimeDir);
-    if (!options.handover) lock = await takeLock(paths.lockFile('server'), false, log);
     // The application and its children must not look like tiers of the instance.
     delete process.env[ENV_INSTANCE];
     delete process.env[ENV_TIER];
@@ -58,14 +58,15 @@ export async function runServer(options: ServerOptions): Promise<number> {
     }
     log.info('server.ready', { handover: options.handover, app: config.app ?? 'builtin' });
     tellManager({ type: 'ready', pid: process.pid });
-    if (options.handover) {
-      const pending = takeLock(paths.lockFile('server'), true, log);
-      lock = await Promise.race([pending, stopRequested.then(() => null)]);
-      if (lock === null) void pending.then((l) => l.release(), () => undefined);
-      else {
-        log.info('server.locked', {});
-        tellManager({ type: 'locked', pid: process.pid });
-      }
+    // Serving first; the lock (fs-ext's native module) and the logging machinery (winston) next, so a
+    // restarting server answers the queued connections as early as a bare node server would.
+    setImmediate(() => void log.activate());
+    const pending = takeLock(paths.lockFile('server'), log);
+    lock = await Promise.race([pending, stopRequested.then(() => null)]);
+    if (lock === null) void pending.then((l) => l.release(), () => undefined);
+    else {
+      log.info('server.locked', {});
+      tellManager({ type: 'locked', pid: process.pid });
     }
     const signal = await stopRequested;
     log.info('server.drain', { signal, timeoutMs: config.drainTimeoutMs });

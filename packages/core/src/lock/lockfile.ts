@@ -2,8 +2,8 @@
 // truncate, write the PID through the same fd, keep the fd for life. Never reopen your own lock file:
 // closing any fd of it drops the lock.
 import { closeSync, constants, ftruncateSync, openSync, writeSync } from 'node:fs';
-import fsExt from 'fs-ext';
 import { TripodError, systemErrorCode } from '../errors.js';
+import { loadFsExt } from './fs-ext.js';
 import { findLockHolder } from './probe.js';
 
 export interface HeldLock {
@@ -13,7 +13,8 @@ export interface HeldLock {
   release(): void;
 }
 
-function setWriteLock(fd: number): Promise<void> {
+async function setWriteLock(fd: number): Promise<void> {
+  const fsExt = await loadFsExt();
   return new Promise((resolve, reject) => {
     fsExt.fcntl(fd, 'setlk', fsExt.constants.F_WRLCK, (err) => (err ? reject(err) : resolve()));
   });

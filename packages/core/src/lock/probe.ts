@@ -2,10 +2,10 @@
 // Never call these on a lock file this process holds itself: reading its content opens and closes an
 // fd, and closing any fd of a POSIX-locked file drops the lock.
 import { closeSync, constants, lstatSync, openSync, readFileSync } from 'node:fs';
-import fsExt from 'fs-ext';
 import { findWriteLockHolder } from '../proc/locks.js';
 import { readProcLocks } from '../proc/read.js';
 import { parseLockContent, type LockContent } from './content.js';
+import { loadFsExt } from './fs-ext.js';
 
 export interface LockProbe {
   readonly path: string;
@@ -38,6 +38,7 @@ async function isHeldByTaking(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+  const fsExt = await loadFsExt();
   const taken = await new Promise<boolean>((resolve) => fsExt.fcntl(fd, 'setlk', fsExt.constants.F_WRLCK, (err) => resolve(!err)));
   closeSync(fd); // closing frees what we took
   return !taken;

@@ -1,7 +1,7 @@
 // One logger factory for every tier: JSON lines to `<logDir>/<tier>.log`, readable lines on stderr.
 // Messages are stable event keys (`server.spawn`, `heartbeat.fail`, …) with fields beside them.
-import { mkdirSync } from 'node:fs';
-import winston from 'winston';
+// Entries logged before winston has loaded are queued with their time and written in order.
+import type { Sink } from './winston-sink.js';
 
 export type Level = 'error' | 'warn' | 'info' | 'debug';
 export const LEVELS: readonly Level[] = ['error', 'warn', 'info', 'debug'];
@@ -14,6 +14,8 @@ export interface Log {
   /** Closes and reopens the log file (after logrotate renamed it). */
   reopen(): void;
   setLevel(level: Level): void;
+  /** Loads winston now if it is not loaded yet (a lazy logger waits for this or for close). */
+  activate(): Promise<void>;
   /** Flushes and closes the file; resolves when everything written so far is on disk. */
   close(): Promise<void>;
 }
@@ -23,72 +25,48 @@ export interface LogOptions {
   readonly file: string | null;
   readonly level: Level;
   readonly console: boolean;
-}
-
-const consoleFormat = winston.format.printf((info) => {
-  const { level, message, timestamp, tier, pid, ...rest } = info as Record<string, unknown>;
-  const extra = Object.entries(rest)
-    .filter(([key]) => typeof key === 'string')
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' ');
-  return `${String(timestamp)} ${String(tier)}[${String(pid)}] ${String(level)} ${String(message)}${extra ? ' ' + extra : ''}`;
-});
-
-function fileTransport(file: string): winston.transport {
-  return new winston.transports.File({ filename: file, format: winston.format.combine(winston.format.timestamp(), winston.format.json()) });
+  /** Queue entries and load winston only at activate() (the server, so start-up does not pay for it). */
+  readonly lazy?: boolean;
 }
 
 /** A logger bound to a tier and this PID. */
 export function createLog(options: LogOptions): Log {
-  const transports: winston.transport[] = [];
-  if (options.console) {
-    transports.push(
-      new winston.transports.Console({
-        stderrLevels: [...LEVELS],
-        format: winston.format.combine(winston.format.timestamp({ format: 'HH:mm:ss.SSS' }), consoleFormat),
-      }),
-    );
-  }
-  let file: winston.transport | null = null;
-  if (options.file) {
-    mkdirSync(options.file.slice(0, options.file.lastIndexOf('/')) || '.', { recursive: true });
-    file = fileTransport(options.file);
-    transports.push(file);
-  }
-  const logger = winston.createLogger({
-    level: options.level,
-    defaultMeta: { tier: options.tier, pid: process.pid },
-    transports,
-    exitOnError: false,
-  });
+  let sink: Sink | null = null;
+  let loading: Promise<void> | null = null;
+  let level = options.level;
+  const queue: [Level, string, Record<string, unknown>][] = [];
+
+  const activate = () => {
+    loading ??= import('./winston-sink.js').then(({ createWinstonSink }) => {
+      sink = createWinstonSink({ ...options, level });
+      for (const [l, event, meta] of queue.splice(0)) sink.write(l, event, meta);
+    });
+    return loading;
+  };
   // `pid` and `tier` always name the process that logs; fields of those names (the process an event
   // is about) become `target` and `targetTier`.
-  const write = (level: Level) => (event: string, fields: Record<string, unknown> = {}) => {
+  const write = (l: Level) => (event: string, fields: Record<string, unknown> = {}) => {
+    if (LEVELS.indexOf(l) > LEVELS.indexOf(level)) return;
     const { pid, tier, ...rest } = fields;
-    logger.log(level, event, { ...(pid === undefined ? {} : { target: pid }), ...(tier === undefined ? {} : { targetTier: tier }), ...rest });
+    const meta = { timestamp: new Date().toISOString(), ...(pid === undefined ? {} : { target: pid }), ...(tier === undefined ? {} : { targetTier: tier }), ...rest };
+    if (sink) sink.write(l, event, meta);
+    else queue.push([l, event, meta]);
   };
+  if (!options.lazy) void activate();
   return {
     error: write('error'),
     warn: write('warn'),
     info: write('info'),
     debug: write('debug'),
-    setLevel(level) {
-      logger.level = level;
+    activate,
+    setLevel(next) {
+      level = next;
+      sink?.setLevel(next);
     },
-    reopen() {
-      if (!options.file || !file) return;
-      logger.remove(file);
-      file.close?.();
-      file = fileTransport(options.file);
-      logger.add(file);
-    },
-    close() {
-      return new Promise((resolve) => {
-        if (!file) return resolve();
-        file.once('finish', () => resolve());
-        logger.end();
-        setTimeout(resolve, 1000).unref();
-      });
+    reopen: () => sink?.reopen(),
+    async close() {
+      await activate();
+      await sink?.close();
     },
   };
 }
@@ -101,5 +79,6 @@ export const SILENT_LOG: Log = {
   debug() {},
   reopen() {},
   setLevel() {},
+  activate: () => Promise.resolve(),
   close: () => Promise.resolve(),
 };
