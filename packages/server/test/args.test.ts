@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseInternalArgs } from '../src/args.js';
+
+test('the manager form is read without yargs', () => {
+  assert.deepEqual(parseInternalArgs(['--config-json', '{"a":1}', '--inherited-fds', '2', '--handover']), { configJson: '{"a":1}', inheritedFds: 2, handover: true });
+  assert.deepEqual(parseInternalArgs(['--config-json', '{}']), { configJson: '{}', inheritedFds: 0, handover: false });
+});
+
+test('anything else goes to the full parser', () => {
+  assert.equal(parseInternalArgs([]), null);
+  assert.equal(parseInternalArgs(['--help']), null);
+  assert.equal(parseInternalArgs(['--config-json', '{}', '--listen', '127.0.0.1:1']), null);
+  assert.equal(parseInternalArgs(['--config-json', '{}', '--inherited-fds', 'x']), null);
+  assert.equal(parseInternalArgs(['--config-json']), null);
+});

@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolveStatic } from '../src/builtin-app.js';
+import { heartbeatBody, parseHeartbeatBody } from '../src/heartbeat.js';
+
+test('the heartbeat body names the PID and parses back', () => {
+  assert.equal(parseHeartbeatBody(heartbeatBody(4242)), 4242);
+  assert.equal(parseHeartbeatBody('hello'), null);
+});
+
+test('static paths cannot escape the root', () => {
+  assert.equal(resolveStatic('/srv/www', '/a/b.txt'), '/srv/www/a/b.txt');
+  assert.equal(resolveStatic('/srv/www', '/../etc/passwd'), null);
+  assert.equal(resolveStatic('/srv/www', '/%2e%2e/etc/passwd'), null);
+  assert.equal(resolveStatic('/srv/www', '/%E0%A4%A'), null);
+});
