@@ -2,12 +2,12 @@
 // when its lock is free, kill what is wedged. Decisions come from check-policy.ts; this file acts.
 import type { ChildProcess } from 'node:child_process';
 import {
-  decideRestart, findLockHolder, isInstanceTier, type Death, type Log, type RuntimePaths, type TripodConfig,
+  decideRestart, findLockHolder, isInstanceTier, probeHeartbeat, type Death, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { countKill, newCopStatus, writeCopStatus, type CopStatus } from './cop-status.js';
 import { decideCheck, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
 import { spawnManager } from './manager-process.js';
-import { pingManager, probeServer } from './probes.js';
+import { pingManager } from './probes.js';
 import { bindAll, type BoundListener } from './sockets.js';
 import { findStrays, killTier, type KillSettings } from './strays.js';
 
@@ -86,7 +86,7 @@ export class Cop {
     const ping = managerHolder !== null ? await pingManager(paths.controlSocket, config.probeTimeoutMs) : null;
     if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
     const serverHolder = findLockHolder(paths.lockFile('server'));
-    const probe = serverHolder !== null ? await probeServer(config.listen[0]!, config.probeTimeoutMs) : null;
+    const probe = serverHolder !== null ? await probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null;
     if (probe?.ok && probe.value === serverHolder) {
       this.status.lastServerProbe = { ms: probe.ms, at: Date.now() };
       this.status.firstReadyAt ??= Date.now();

@@ -1,11 +1,6 @@
-// The cop's two heartbeats: a ping over the manager's control socket, and a real HTTP request through
-// the listening socket to the synthetic path, checked against the server's PID.
-import { request } from 'node:http';
-import { controlRequest, type Listener } from '@tripod/core';
-
-export const HEARTBEAT_PATH = '/_tripod/heartbeat';
-
-export type ProbeResult<T> = { readonly ok: true; readonly value: T; readonly ms: number } | { readonly ok: false; readonly error: string; readonly ms: number };
+// The cop's two heartbeats: a ping over the manager's control socket, and (from core) a real HTTP
+// request through the listening socket to the synthetic path, checked against the server's PID.
+import { controlRequest, type ProbeResult } from '@tripod/core';
 
 export interface PingReply {
   readonly pid: number;
@@ -22,45 +17,4 @@ export async function pingManager(socketPath: string, timeoutMs: number): Promis
   } catch (err) {
     return { ok: false, error: (err as Error).message, ms: Date.now() - started };
   }
-}
-
-/** Where to connect for a listener: wildcard addresses are probed over loopback. */
-export function probeHost(listener: Listener): string {
-  if (listener.host === '0.0.0.0') return '127.0.0.1';
-  if (listener.host === '::') return '::1';
-  return listener.host;
-}
-
-/** GETs the heartbeat path; resolves with the PID the body names. */
-export function probeServer(listener: Listener, timeoutMs: number): Promise<ProbeResult<number>> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (result: { ok: true; value: number } | { ok: false; error: string }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ ...result, ms: Date.now() - started });
-    };
-    const req = request(
-      { host: probeHost(listener), port: listener.port, path: HEARTBEAT_PATH, agent: false, headers: { connection: 'close' } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => {
-          const match = /^tripod-server pid=(\d+)/.exec(body);
-          if (res.statusCode !== 200 || !match) finish({ ok: false, error: `status ${res.statusCode}, body ${JSON.stringify(body.slice(0, 60))}` });
-          else finish({ ok: true, value: Number(match[1]) });
-        });
-        res.on('error', (err) => finish({ ok: false, error: err.message }));
-      },
-    );
-    const timer = setTimeout(() => {
-      finish({ ok: false, error: `no answer within ${timeoutMs} ms` });
-      req.destroy();
-    }, timeoutMs);
-    req.on('error', (err) => finish({ ok: false, error: (err as NodeJS.ErrnoException).code ?? err.message }));
-    req.end();
-  });
 }

@@ -37,3 +37,4 @@ export * from './systemd/notify.js';
 export * from './systemd/service-status.js';
 export * from './systemd/listen-fds.js';
 export * from './systemd/listen-match.js';
+export * from './heartbeat.js';

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 import type { RequestHandler } from './builtin-app.js';
-import { HEARTBEAT_PATH, heartbeatBody } from './heartbeat.js';
+import { HEARTBEAT_PATH, heartbeatBody } from '@tripod/core';
 
 /** An idle keep-alive connection is closed this long after a drain starts if no request came on it. */
 export const DRAIN_IDLE_CLOSE_MS = 1000;

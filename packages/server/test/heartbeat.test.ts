@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveStatic } from '../src/builtin-app.js';
-import { heartbeatBody, parseHeartbeatBody } from '../src/heartbeat.js';
+import { heartbeatBody, parseHeartbeatBody } from '@tripod/core';
 
 test('the heartbeat body names the PID and parses back', () => {
   assert.equal(parseHeartbeatBody(heartbeatBody(4242)), 4242);
