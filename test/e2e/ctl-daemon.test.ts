@@ -11,7 +11,7 @@ import { EXIT, instanceIdFor, readStat, runtimePaths, scanInstance } from '@trip
 import { servingPid } from '../helpers/http.js';
 import { BIN, FAST, cleanEnv, freePort, tempDir } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
-import { killIfAlive, nothingLeft, tripod } from './ctl-run.js';
+import { STEADY, killIfAlive, nothingLeft, tripod } from './ctl-run.js';
 
 const dirs: string[] = [];
 const servers: Server[] = [];
@@ -32,7 +32,7 @@ function freshDir(): string {
 test('--daemon detaches the cop, returns once it serves; a second start is a no-op; stop leaves nothing', async () => {
   const dir = freshDir();
   const port = await freePort();
-  const start = await tripod(['start', '--daemon', '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...FAST]);
+  const start = await tripod(['start', '--daemon', '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...FAST, ...STEADY]);
   assert.equal(start.code, 0, start.stderr);
   const pid = Number(start.stdout.trim());
   assert.ok(Number.isInteger(pid) && pid > 0, `stdout is the cop's PID: ${start.stdout}`);
@@ -73,7 +73,7 @@ test('--daemon on a port another process holds: the cop\'s exit code (5) and the
   servers.push(holder);
   await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
   const port = (holder.address() as { port: number }).port;
-  const start = await tripod(['start', '--daemon', '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...FAST]);
+  const start = await tripod(['start', '--daemon', '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...FAST, ...STEADY]);
   assert.equal(start.code, EXIT.BIND, start.stderr);
   assert.match(start.stderr, /the cop exited with code 5 before the instance was ready/);
   assert.match(start.stderr, /ERR_PORT_IN_USE/);
@@ -83,7 +83,7 @@ test('--daemon on a port another process holds: the cop\'s exit code (5) and the
 test('foreground start: the cop runs under ctl, SIGTERM to ctl stops the instance and ctl exits 0', async () => {
   const dir = freshDir();
   const port = await freePort();
-  const ctl = spawn(process.execPath, [BIN.tripod, 'start', '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...FAST], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const ctl = spawn(process.execPath, [BIN.tripod, 'start', '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...FAST, ...STEADY], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   ctl.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   ctl.stderr!.on('data', (d: Buffer) => (output += d.toString()));

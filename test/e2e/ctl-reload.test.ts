@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ROOT, cleanEnv, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
-import { killIfAlive, tripod } from './ctl-run.js';
+import { STEADY, killIfAlive, tripod, waitRunning } from './ctl-run.js';
 
 const started: Instance[] = [];
 const fakes: ChildProcess[] = [];
@@ -32,19 +32,20 @@ process.stdout.write('ready\\n');
 test('reload reports the applied and the restart-only changes of the config file', async () => {
   const dir = tempDir();
   const file = join(dir, 'tripod.json');
-  writeFileSync(file, JSON.stringify({ probeFailures: 2, backlog: 511 }));
-  const inst = await startInstance({ dir, args: ['--config', file] });
+  writeFileSync(file, JSON.stringify({ launchTimeoutMs: 10000, backlog: 511 }));
+  const inst = await startInstance({ dir, args: ['--config', file, ...STEADY] });
   started.push(inst);
+  await waitRunning(dir);
 
   const unchanged = await tripod(['reload', '--runtime-dir', dir]);
   assert.equal(unchanged.code, 0, unchanged.stderr);
   assert.match(unchanged.stdout, /^applied: nothing changed$/m);
 
-  writeFileSync(file, JSON.stringify({ probeFailures: 3, backlog: 128 }));
+  writeFileSync(file, JSON.stringify({ launchTimeoutMs: 9000, backlog: 128 }));
   const changed = await tripod(['reload', '--json', '--runtime-dir', dir]);
   assert.equal(changed.code, 0, changed.stderr);
   const report = JSON.parse(changed.stdout) as { applied: string[]; needsRestart: string[]; error: string | null };
-  assert.deepEqual(report.applied, ['probeFailures']);
+  assert.deepEqual(report.applied, ['launchTimeoutMs']);
   assert.equal(report.needsRestart.length, 1);
   assert.match(report.needsRestart[0]!, /^backlog /);
   assert.equal(report.error, null);

@@ -8,7 +8,7 @@ import { readStat } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
 import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
-import { tripod } from './ctl-run.js';
+import { STEADY, tripod, waitRunning } from './ctl-run.js';
 
 const started: Instance[] = [];
 after(async () => {
@@ -16,8 +16,9 @@ after(async () => {
 });
 
 test('tripod restart changes the serving PID with zero failed requests under keep-alive load', async () => {
-  const inst = await startInstance();
+  const inst = await startInstance({ args: STEADY });
   started.push(inst);
+  await waitRunning(inst.dir);
   const before = await servingPid(inst.port);
   let ok = 0;
   const load = startLoad({ port: inst.port, newConnectionWorkers: 1, keepAliveWorkers: 3, durationMs: 25_000, maxRequests: 20_000, pauseMs: 2 }, (r) => {
@@ -59,7 +60,7 @@ test('when the control socket does not answer, restart falls back to SIGUSR1 to 
   rmSync(inst.paths.controlSocket);
   const restart = await tripod(['restart', '--no-wait', '--runtime-dir', inst.dir]);
   assert.equal(restart.code, 0, restart.stderr);
-  assert.match(restart.stderr, new RegExp(`via SIGUSR1 to cop PID ${inst.cop.pid} \\(the manager did not answer: `));
+  assert.match(restart.stderr, new RegExp(`via SIGUSR1 to cop PID ${inst.cop.pid} \\(the manager cannot be reached: `));
   await waitFor('the cop logging the forwarded restart', () => /control\.forward/.test(inst.output()), 10_000);
   assert.notEqual(readStat(inst.cop.pid!)?.state, 'Z', 'the cop handled SIGUSR1 instead of dying of it');
   assert.equal(inst.cop.exitCode, null);

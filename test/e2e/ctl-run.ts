@@ -38,6 +38,25 @@ function collect(child: ChildProcess, timeoutMs: number, stdoutOf?: () => string
   });
 }
 
+/**
+ * Timings for instances these tests operate on rather than break: the fast test timings, but a
+ * probe deadline and failure count that a busy shared machine does not trip (a heartbeat answered in
+ * 600 ms under load must not get the manager killed halfway through a ctl test).
+ */
+export const STEADY = ['--probe-timeout-ms', '2000', '--probe-failures', '3'];
+
+/** Waits until `tripod status` says running (exit 0), i.e. every tier is up and answering. */
+export async function waitRunning(runtimeDir: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: CtlResult | null = null;
+  while (Date.now() < deadline) {
+    last = await tripod(['status', '--runtime-dir', runtimeDir]);
+    if (last.code === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`instance at ${runtimeDir} not running within ${timeoutMs} ms:\n${last?.stdout}${last?.stderr}`);
+}
+
 /** True when no process of the instance is left and no lock of it is held. */
 export function nothingLeft(instance: string, paths: RuntimePaths): boolean {
   return scanInstance(instance).filter((p) => p.state !== 'Z').length === 0 && TIERS.every((t) => findLockHolder(paths.lockFile(t)) === null);

@@ -8,7 +8,7 @@ import { findLockHolder, scanInstance } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
 import { startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
-import { killIfAlive, nothingLeft, tripod } from './ctl-run.js';
+import { STEADY, killIfAlive, nothingLeft, tripod, waitRunning } from './ctl-run.js';
 
 const started: Instance[] = [];
 const dirs: string[] = [];
@@ -18,9 +18,10 @@ after(async () => {
 });
 
 test('running 0, degraded 150 (server stopped), running again, unsupervised 151 (cop killed), dead with lock files 1, stop idempotent', async () => {
-  const inst = await startInstance();
+  const inst = await startInstance({ args: STEADY });
   started.push(inst);
   const dir = ['--runtime-dir', inst.dir];
+  await waitRunning(inst.dir);
 
   const running = await tripod(['status', ...dir]);
   assert.equal(running.code, 0, running.stdout + running.stderr);
@@ -43,7 +44,7 @@ test('running 0, degraded 150 (server stopped), running again, unsupervised 151 
 
   assert.equal((await tripod(['server', 'start', ...dir])).code, 0);
   await waitFor('a server again', () => servingPid(inst.port), 10_000);
-  await waitFor('status running again', async () => (await tripod(['status', ...dir])).code === 0, 10_000, 200);
+  await waitRunning(inst.dir);
 
   // Kill the cop alone: the manager and the server go on serving, unwatched.
   killIfAlive(inst.cop.pid);

@@ -7,7 +7,7 @@ import { identify, isStillAlive, type ProcessIdentity } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
 import { cleanEnv, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
-import { killIfAlive, tripod } from './ctl-run.js';
+import { STEADY, killIfAlive, tripod, waitRunning } from './ctl-run.js';
 
 const started: Instance[] = [];
 const planted: ChildProcess[] = [];
@@ -23,8 +23,9 @@ async function plant(instance: string): Promise<ProcessIdentity> {
 }
 
 test('strays lists the planted stray only; --kill kills it, the decoy and the tiers survive', async () => {
-  const inst = await startInstance();
+  const inst = await startInstance({ args: STEADY });
   started.push(inst);
+  await waitRunning(inst.dir);
   const stray = await plant(inst.instance);
   const decoy = await plant('another-instance-0000');
   const tiers = [inst.holder('cop')!, inst.holder('manager')!, inst.holder('server')!];

@@ -3,17 +3,18 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
-import { after, before, test } from 'node:test';
+import { after, before, beforeEach, test } from 'node:test';
 import { freePort, startInstance, type Instance } from '../helpers/instance.js';
 import { waitFor } from '../helpers/wait.js';
-import { killIfAlive, tripod, tripodLive } from './ctl-run.js';
+import { STEADY, killIfAlive, tripod, tripodLive, waitRunning } from './ctl-run.js';
 
 let inst: Instance;
 const servers: Server[] = [];
 const children: (number | undefined)[] = [];
 before(async () => {
-  inst = await startInstance();
+  inst = await startInstance({ args: STEADY });
 });
+beforeEach(() => waitRunning(inst.dir));
 after(async () => {
   for (const pid of children) killIfAlive(pid);
   for (const s of servers) s.close();

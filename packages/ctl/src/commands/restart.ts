@@ -1,17 +1,17 @@
 // tripod restart: graceful server restart (new server first, then the old one drains).
-import { controlRequest, findLockHolder } from '@tripod/core';
+import { controlRequest, findLockHolder, isTripodError } from '@tripod/core';
 import type { CtlCommand } from '../command.js';
 import { JSON_OPTION, until } from '../command.js';
 import { ctlContext, instanceOf, knownListeners } from '../context.js';
 import { CTL_EXIT } from '../exit-codes.js';
 import { signalCop } from '../instance/cop-signal.js';
 import { heartbeat } from '../instance/heartbeat.js';
-import { CONTROL_TIMEOUT_MS } from '../instance/manager-status.js';
+import { COMMAND_TIMEOUT_MS } from '../instance/manager-status.js';
 import { out, printJson, say } from '../output.js';
 
 export const restartCommand: CtlCommand = {
   command: 'restart',
-  describe: 'restart the server gracefully (control server-restart, or SIGUSR1 to the cop when the manager does not answer)',
+  describe: 'restart the server gracefully (control server-restart, or SIGUSR1 to the cop when the control socket cannot be reached)',
   builder: (y) =>
     y.options({
       wait: { type: 'boolean', default: true, describe: 'wait until a new server serves (--no-wait: only ask)' },
@@ -23,19 +23,26 @@ export const restartCommand: CtlCommand = {
     const { paths } = ctl;
     const before = findLockHolder(paths.lockFile('server'));
     let via: string;
+    let confirmed = true;
     try {
-      await controlRequest(paths.controlSocket, { cmd: 'server-restart' }, CONTROL_TIMEOUT_MS);
+      await controlRequest(paths.controlSocket, { cmd: 'server-restart' }, COMMAND_TIMEOUT_MS);
       via = 'control socket';
     } catch (err) {
-      const sent = await signalCop(paths, instanceOf(ctl), 'SIGUSR1', 5000);
-      if (!sent.sent) {
-        say(`cannot restart: the manager did not answer (${(err as Error).message}) and ${sent.why}`);
-        return CTL_EXIT.NOT_RUNNING;
+      if (isTripodError(err, 'ERR_CONTROL_TIMEOUT')) {
+        // The request may have arrived: asking again through the cop could restart twice.
+        via = `control socket, unconfirmed (${err.message})`;
+        confirmed = false;
+      } else {
+        const sent = await signalCop(paths, instanceOf(ctl), 'SIGUSR1', 5000);
+        if (!sent.sent) {
+          say(`cannot restart: the manager cannot be reached (${(err as Error).message}) and ${sent.why}`);
+          return sent.notRunning ? CTL_EXIT.NOT_RUNNING : CTL_EXIT.FAILURE;
+        }
+        via = `SIGUSR1 to cop PID ${sent.pid} (the manager cannot be reached: ${(err as Error).message})`;
       }
-      via = `SIGUSR1 to cop PID ${sent.pid} (the manager did not answer: ${(err as Error).message})`;
     }
     say(`graceful server restart requested via ${via}`);
-    if (!argv.wait) return CTL_EXIT.OK;
+    if (!argv.wait) return confirmed ? CTL_EXIT.OK : CTL_EXIT.FAILURE;
     const listener = knownListeners(ctl)[0];
     const after = await until(async () => {
       const holder = findLockHolder(paths.lockFile('server'));

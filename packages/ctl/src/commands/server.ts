@@ -4,7 +4,7 @@ import type { CtlCommand } from '../command.js';
 import { JSON_OPTION } from '../command.js';
 import { ctlContext } from '../context.js';
 import { CTL_EXIT } from '../exit-codes.js';
-import { CONTROL_TIMEOUT_MS } from '../instance/manager-status.js';
+import { COMMAND_TIMEOUT_MS } from '../instance/manager-status.js';
 import { out, printJson, say } from '../output.js';
 
 const ACTIONS = ['start', 'stop', 'restart', 'drain'] as const;
@@ -27,7 +27,7 @@ export const serverCommand: CtlCommand = {
     const action = argv.action as (typeof ACTIONS)[number];
     const cmd = `server-${action}` as ControlCommand;
     try {
-      const result = await controlRequest(ctl.paths.controlSocket, { cmd }, CONTROL_TIMEOUT_MS);
+      const result = await controlRequest(ctl.paths.controlSocket, { cmd }, COMMAND_TIMEOUT_MS);
       if (argv.json) printJson(result);
       else out(`manager accepted ${cmd}`);
       return CTL_EXIT.OK;

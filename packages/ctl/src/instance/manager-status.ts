@@ -2,8 +2,10 @@
 import { controlRequest, readJsonFile, type RuntimePaths } from '@tripod/core';
 import type { CopStatusDoc, ManagerStatusDoc } from './status-doc.js';
 
-/** How long ctl waits for the manager before it falls back to files. */
+/** How long ctl waits for the manager's status before it falls back to files. */
 export const CONTROL_TIMEOUT_MS = 1500;
+/** How long ctl waits for the manager to confirm a command (a busy manager is slow, not absent). */
+export const COMMAND_TIMEOUT_MS = 5000;
 
 export interface ManagerView {
   readonly status: ManagerStatusDoc | null;
