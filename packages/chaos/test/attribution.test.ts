@@ -24,6 +24,20 @@ test('a failure belongs to the window containing the moment it failed, with slac
   assert.equal(attributeFailure(fail(90_000, 10, 'timeout'), windows)?.index, 5);
 });
 
+test('a failure inside one window is not pulled into the next one by the slack', () => {
+  const backToBack: FaultWindow[] = [
+    { index: 15, tier: 'manager', kind: 'SIGTERM', from: 35_230, to: 37_970 },
+    { index: 16, tier: 'server', kind: 'SIGKILL', from: 38_000, to: 38_800 },
+  ];
+  assert.equal(attributeFailure(fail(37_327, 189, 'refused'), backToBack)?.index, 15);
+  assert.equal(attributeFailure(fail(37_800, 180, 'refused'), backToBack)?.index, 15, 'between the two: the nearer');
+  assert.equal(attributeFailure(fail(37_800, 190, 'refused'), backToBack)?.index, 16, 'between the two: the nearer');
+  assert.equal(attributeFailure(fail(37_700, 200, 'refused'), backToBack)?.index, 15);
+  // A request started in a window that timed out long after it still belongs to it.
+  assert.equal(attributeFailure(fail(36_000, 10_000, 'timeout'), backToBack)?.index, 16);
+  assert.equal(attributeFailure(fail(36_000, 10_000, 'timeout'), [backToBack[0]!])?.index, 15);
+});
+
 test('of two overlapping windows the one containing the failure wins, then the later one', () => {
   const overlapping: FaultWindow[] = [
     { index: 1, tier: 'server', kind: 'SIGKILL', from: 0, to: 5_000 },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isWhole, missingForRecovery, type HealthView, type HolderView } from '../src/analysis/recovery-rule.js';
+import { isWhole, missingForRepair, missingForService, type HealthView, type HolderView } from '../src/analysis/recovery-rule.js';
 
 const h = (pid: number, ppid: number, state = 'S', starttime = pid * 10): HolderView => ({ pid, starttime, state, ppid });
 const whole: HealthView = { holders: { cop: h(10, 1), manager: h(20, 10), server: h(30, 20) }, heartbeatPid: 30 };
@@ -15,24 +15,48 @@ test('whole: every tier held by a running process, the server a child of the man
   assert.equal(isWhole({ ...whole, holders: { ...whole.holders, manager: h(21, 10) } }), false);
 });
 
-test('after a kill the target must have been replaced', () => {
+test('after a server kill the service is back once a new server answers; repaired when the instance is whole', () => {
   const fault = { kind: 'SIGKILL' as const, targets: [{ tier: 'server' as const, pid: 30, starttime: 300 }], servedBefore: 30, holdDone: true };
-  assert.deepEqual(missingForRecovery(whole, fault), ['server 30 not replaced']);
+  assert.deepEqual(missingForService(whole, fault), ['server 30 not replaced']);
   const replaced: HealthView = { holders: { ...whole.holders, server: h(31, 20) }, heartbeatPid: 31 };
-  assert.deepEqual(missingForRecovery(replaced, fault), []);
+  assert.deepEqual(missingForService(replaced, fault), []);
+  assert.deepEqual(missingForRepair(replaced, fault), []);
   // Same PID reused by a new process (another starttime) counts as replaced.
   const reused: HealthView = { holders: { ...whole.holders, server: h(30, 20, 'S', 999) }, heartbeatPid: 30 };
-  assert.deepEqual(missingForRecovery(reused, fault), []);
+  assert.deepEqual(missingForRepair(reused, fault), []);
+  const silent: HealthView = { ...replaced, heartbeatPid: null };
+  assert.deepEqual(missingForService(silent, fault), ['no server answering the heartbeat']);
+});
+
+test('after a manager kill the service may never have gone; repair waits for the new manager and its server', () => {
+  const fault = { kind: 'SIGKILL' as const, targets: [{ tier: 'manager' as const, pid: 20, starttime: 200 }], servedBefore: 30, holdDone: true };
+  // The old server still serves: the service is there, the repair is not.
+  const strayServing: HealthView = { holders: { ...whole.holders, manager: null }, heartbeatPid: 30 };
+  assert.deepEqual(missingForService(strayServing, fault), []);
+  assert.deepEqual(missingForRepair(strayServing, fault), ['no manager']);
+  const newManagerOldServer: HealthView = { holders: { ...whole.holders, manager: h(21, 10) }, heartbeatPid: 30 };
+  assert.deepEqual(missingForRepair(newManagerOldServer, fault), ['server 30 not a child of manager 21']);
+  assert.deepEqual(missingForRepair({ holders: { cop: h(10, 1), manager: h(21, 10), server: h(31, 21) }, heartbeatPid: 31 }, fault), []);
+  assert.deepEqual(missingForRepair(whole, fault), ['manager 20 not replaced']);
 });
 
 test('after SIGSTOP the same process may resume, but only once the hold is over', () => {
   const fault = { kind: 'SIGSTOP' as const, targets: [{ tier: 'manager' as const, pid: 20, starttime: 200 }], servedBefore: 30, holdDone: false };
-  assert.deepEqual(missingForRecovery(whole, fault), ['SIGSTOP still held']);
-  assert.deepEqual(missingForRecovery(whole, { ...fault, holdDone: true }), []);
+  assert.deepEqual(missingForService(whole, fault), ['SIGSTOP still held']);
+  assert.deepEqual(missingForRepair(whole, { ...fault, holdDone: true }), []);
+  const stopped: HealthView = { holders: { ...whole.holders, manager: h(20, 10, 'T') }, heartbeatPid: 30 };
+  assert.deepEqual(missingForRepair(stopped, { ...fault, holdDone: true }), ['manager 20 stopped']);
 });
 
 test('after SIGUSR1 a new server must answer', () => {
   const fault = { kind: 'SIGUSR1' as const, targets: [{ tier: 'cop' as const, pid: 10, starttime: 100 }], servedBefore: 30, holdDone: true };
-  assert.deepEqual(missingForRecovery(whole, fault), ['no new server yet']);
-  assert.deepEqual(missingForRecovery({ holders: { ...whole.holders, server: h(32, 20) }, heartbeatPid: 32 }, fault), []);
+  assert.deepEqual(missingForService(whole, fault), ['no new server yet']);
+  assert.deepEqual(missingForRepair({ holders: { ...whole.holders, server: h(32, 20) }, heartbeatPid: 32 }, fault), []);
+});
+
+test('a killed cop must be replaced (by the harness) before the fault is repaired', () => {
+  const fault = { kind: 'SIGKILL' as const, targets: [{ tier: 'cop' as const, pid: 10, starttime: 100 }], servedBefore: 30, holdDone: true };
+  assert.deepEqual(missingForService(whole, fault), []);
+  assert.deepEqual(missingForRepair({ ...whole, holders: { ...whole.holders, cop: null } }, fault), ['no cop']);
+  assert.deepEqual(missingForRepair({ ...whole, holders: { ...whole.holders, cop: h(11, 1) } }, fault), []);
 });

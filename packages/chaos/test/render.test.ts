@@ -36,15 +36,16 @@ test('the timeline draws one band per fault, failure bars by class, violation ma
     durationMs: 10_000,
     points,
     faults: [
-      { index: 1, tier: 'server', kind: 'SIGKILL', fromMs: 2000, toMs: 2300, planned: false },
-      { index: 2, tier: 'manager+server', kind: 'SIGSTOP', fromMs: 4000, toMs: null, planned: false },
+      { index: 1, tier: 'server', kind: 'SIGKILL', fromMs: 2000, recoveredMs: 2200, toMs: 2300, planned: false },
+      { index: 2, tier: 'manager+server', kind: 'SIGSTOP', fromMs: 4000, recoveredMs: null, toMs: null, planned: false },
     ],
     violations: [{ atMs: 4100, invariant: 'no-refused-connection' }],
   });
   assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
   assertBalanced(svg, ['svg', 'g', 'text', 'title', 'rect', 'path', 'style']);
   assert.equal(svg.match(/<title>#\d+ /g)?.length, 2);
-  assert.match(svg, /#2 manager\+server SIGSTOP: 4\.0 s → not recovered/);
+  assert.match(svg, /#2 manager\+server SIGSTOP: 4\.0 s, service back never, tiers back never/);
+  assert.match(svg, /#1 server SIGKILL: 2\.0 s, service back 2\.2 s, tiers back 2\.3 s/);
   assert.match(svg, /<title>4 s: 7 refused<\/title>/);
   assert.match(svg, /<title>4 s: 3 reset<\/title>/);
   assert.match(svg, /violation: no-refused-connection at 4\.1 s/);
@@ -57,6 +58,7 @@ function report(): ChaosReport {
   agg.add(1200, 'refused', 1);
   const fault: FaultRecord = {
     index: 1, tier: 'manager+server', kind: 'SIGKILL', holdMs: 0, planned: false, scheduledAt: 1150, injectedAt: 1150, recoveredAt: 1450, recoveryMs: 300,
+    repairedAt: 1650, repairMs: 500, endedAt: 1650,
     outcome: 'recovered', targets: [{ tier: 'manager', pid: 20, starttime: 1 }], servedBefore: 30, servedAfter: 31, note: '<odd>',
   };
   const failures = [{ at: 1200, ms: 1, outcome: 'refused' as const, mode: 'new' as const, error: 'ECONNREFUSED', fault: 1, verdict: 'violation' as const, invariant: 'no-refused-connection' as const }];
@@ -73,7 +75,7 @@ function report(): ChaosReport {
 test('the page shows the verdict, the tables, the timeline, and escapes what it prints', () => {
   const html = renderHtml(report());
   assert.match(html, /FAIL: 1 violation\(s\) of no-refused-connection/);
-  assert.match(html, /<td>manager\+server<\/td><td>SIGKILL<\/td><td>1<\/td><td>1<\/td><td>0<\/td><td>0<\/td><td>300 ms<\/td>/);
+  assert.match(html, /<td>manager\+server<\/td><td>SIGKILL<\/td><td>1<\/td><td>1<\/td><td>0<\/td><td>0<\/td><td>0<\/td><td>300 ms<\/td><td>300 ms<\/td><td>300 ms<\/td><td>500 ms<\/td>/);
   assert.match(html, /<svg /);
   assert.match(html, /&lt;odd&gt;/);
   assert.doesNotMatch(html, /<odd>/);
@@ -87,7 +89,7 @@ test('the terminal summary names each violated invariant and the verdict', () =>
   assert.match(text, /VIOLATED no-refused-connection \(1\)/);
   assert.match(text, /ok {7}one-holder-per-tier/);
   assert.match(text, /FAIL: invariant\(s\) violated: no-refused-connection/);
-  assert.match(text, /manager\+server +SIGKILL +1 +1 +0 +0 +300ms/);
+  assert.match(text, /manager\+server +SIGKILL +1 +1 +0 +0 +300ms +300ms +300ms +500ms/);
   assert.match(formatProgress({ elapsedMs: 5000, durationMs: 60_000, counts: { ok: 10, refused: 2, reset: 0 }, faultsDone: 1, faultsPlanned: 3, violations: 1 }), /\[ +5s\/60s\] requests 12 ok 10 refused 2 \| faults 1\/3 \| violations 1/);
   assert.equal(formatEvent(0, { at: 1500, type: 'cop-exit', pid: 7, code: null, signal: 'SIGKILL', restartInMs: 1000 }), '+1.5s cop 7 exited (signal SIGKILL); restarting in 1000 ms');
   assert.equal(formatEvent(0, { at: 0, type: 'unknown' }), null);

@@ -39,7 +39,8 @@ test('requests are bucketed per 100 ms by start time, with latency sum and max; 
 });
 
 const fault = (index: number, tier: FaultRecord['tier'], kind: FaultRecord['kind'], outcome: FaultRecord['outcome'], recoveryMs: number | null): FaultRecord => ({
-  index, tier, kind, holdMs: 0, planned: false, scheduledAt: 0, injectedAt: outcome === 'skipped' ? null : 0, recoveredAt: recoveryMs, recoveryMs, outcome,
+  index, tier, kind, holdMs: 0, planned: false, scheduledAt: 0, injectedAt: outcome === 'skipped' ? null : 0, recoveredAt: recoveryMs, recoveryMs,
+  repairedAt: recoveryMs === null ? null : recoveryMs + 100, repairMs: recoveryMs === null ? null : recoveryMs + 100, endedAt: 0, outcome,
   targets: [], servedBefore: null, servedAfter: null, note: null,
 });
 
@@ -68,6 +69,8 @@ test('the summary counts faults by tier × kind with recovery spreads, failures 
   assert.deepEqual([summary.faults.planned, summary.faults.injected, summary.faults.recovered, summary.faults.notRecovered, summary.faults.skipped], [5, 3, 2, 1, 1]);
   const server = summary.faults.byTierKind.find((r) => r.tier === 'server')!;
   assert.deepEqual(server.recovery, { count: 2, median: 300, p95: 500, max: 500 });
+  assert.deepEqual(server.repair, { count: 2, median: 400, p95: 600, max: 600 });
+  assert.deepEqual(summary.repair, { count: 2, median: 400, p95: 600, max: 600 });
   assert.deepEqual(summary.failures.reset, { total: 2, expected: 2, plannedStop: 0, violation: 0 });
   assert.deepEqual(summary.failures.refused, { total: 1, expected: 0, plannedStop: 0, violation: 1 });
   assert.deepEqual(summary.violations.byInvariant, { 'no-refused-connection': 1, 'fault-recovered': 1 });

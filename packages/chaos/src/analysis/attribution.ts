@@ -35,17 +35,26 @@ export interface JudgedFailure extends Failure {
 export const ATTRIBUTION_SLACK_MS = 500;
 
 /**
- * The fault a failure belongs to: among the windows overlapping the request's lifetime (widened by
- * `slackMs`), the one containing the moment it failed, else the latest that began before it failed.
+ * The fault a failure belongs to: the latest window holding the moment it failed; else the window
+ * nearest that moment within `slackMs`, or one the request's lifetime overlaps (a request started
+ * in a window that failed later), nearest first.
  */
 export function attributeFailure(failure: Failure, windows: readonly FaultWindow[], slackMs = ATTRIBUTION_SLACK_MS): FaultWindow | null {
   const start = failure.at;
   const end = failure.at + failure.ms;
-  const overlapping = windows.filter((w) => w.from - slackMs <= end && start <= w.to + slackMs);
-  const containing = overlapping.filter((w) => w.from - slackMs <= end && end <= w.to + slackMs);
-  const pool = containing.length > 0 ? containing : overlapping;
   let best: FaultWindow | null = null;
-  for (const w of pool) if (best === null || w.from > best.from) best = w;
+  for (const w of windows) if (w.from <= end && end <= w.to && (best === null || w.from > best.from)) best = w;
+  if (best !== null) return best;
+  const distance = (w: FaultWindow) => (end < w.from ? w.from - end : end - w.to);
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const w of windows) {
+    const d = distance(w);
+    if (d > slackMs && !(w.from <= end && start <= w.to)) continue;
+    if (d < bestDistance || (d === bestDistance && best !== null && w.from > best.from)) {
+      best = w;
+      bestDistance = d;
+    }
+  }
   return best;
 }
 

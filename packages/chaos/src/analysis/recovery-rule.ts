@@ -1,7 +1,7 @@
-// When a fault counts as repaired, pure: the instance is whole again (every lock held by a running
-// process, the server a child of the manager, a heartbeat answered by the server.lock holder) and
-// the fault's own target was dealt with (replaced after a kill, resumed or replaced after SIGSTOP,
-// a new server after a graceful restart).
+// When a fault counts as over, pure, in two steps: the service is back (the server.lock holder answers
+// the heartbeat; a killed server was replaced, a stopped one resumed, a graceful restart brought a new
+// one), then the instance is repaired (every tier held by a running process, the server a child of
+// the manager, every killed target replaced). A tier in its restart backoff delays the second only.
 import type { Tier } from '@tripod/core';
 import { replacesTarget, type FaultKind } from '../faults/fault.js';
 import type { FaultTarget } from '../report/model.js';
@@ -31,23 +31,49 @@ export interface FaultInProgress {
 
 const running = (h: HolderView | null): h is HolderView => h !== null && h.state !== 'T' && h.state !== 't' && h.state !== 'Z' && h.state !== 'X';
 
-/** The instance serves and every tier is in place. */
-export function isWhole(view: HealthView): boolean {
+/** What keeps the instance from being whole: every tier held by a running process, the server a child of the manager. */
+export function wholeMissing(view: HealthView): string[] {
   const { cop, manager, server } = view.holders;
-  return running(cop) && running(manager) && running(server) && server.ppid === manager.pid && view.heartbeatPid === server.pid;
+  const missing: string[] = [];
+  const absent = (tier: string, h: HolderView | null) => (h === null ? `no ${tier}` : `${tier} ${h.pid} stopped`);
+  if (!running(cop)) missing.push(absent('cop', cop));
+  if (!running(manager)) missing.push(absent('manager', manager));
+  if (running(server) && running(manager) && server.ppid !== manager.pid) missing.push(`server ${server.pid} not a child of manager ${manager.pid}`);
+  return missing;
 }
 
-/** What is still missing before the fault counts as repaired (empty: repaired). */
-export function missingForRecovery(view: HealthView, fault: FaultInProgress): string[] {
+/** The instance serves and every tier is in place. */
+export function isWhole(view: HealthView): boolean {
+  const server = view.holders.server;
+  return wholeMissing(view).length === 0 && running(server) && view.heartbeatPid === server.pid;
+}
+
+function sameProcess(h: HolderView | null, t: FaultTarget): boolean {
+  return h !== null && h.pid === t.pid && h.starttime === t.starttime;
+}
+
+/**
+ * What is missing before the service counts as back (empty: back): a running server.lock holder
+ * answers the heartbeat, a killed server was replaced, a SIGSTOP's hold is over, a graceful restart
+ * brought a new server.
+ */
+export function missingForService(view: HealthView, fault: FaultInProgress): string[] {
   const missing: string[] = [];
-  if (!isWhole(view)) missing.push('instance not whole');
+  const server = view.holders.server;
+  if (!running(server) || view.heartbeatPid !== server.pid) missing.push('no server answering the heartbeat');
   if (fault.kind === 'SIGSTOP' && !fault.holdDone) missing.push('SIGSTOP still held');
   if (replacesTarget(fault.kind)) {
-    for (const t of fault.targets) {
-      const h = view.holders[t.tier];
-      if (h !== null && h.pid === t.pid && h.starttime === t.starttime) missing.push(`${t.tier} ${t.pid} not replaced`);
-    }
+    for (const t of fault.targets) if (t.tier === 'server' && sameProcess(server, t)) missing.push(`server ${t.pid} not replaced`);
   }
   if (fault.kind === 'SIGUSR1' && view.heartbeatPid !== null && view.heartbeatPid === fault.servedBefore) missing.push('no new server yet');
+  return missing;
+}
+
+/** What is missing before the fault counts as repaired (empty: repaired): the service back, every tier in place, every killed target replaced. */
+export function missingForRepair(view: HealthView, fault: FaultInProgress): string[] {
+  const missing = [...missingForService(view, fault), ...wholeMissing(view)];
+  if (replacesTarget(fault.kind)) {
+    for (const t of fault.targets) if (t.tier !== 'server' && sameProcess(view.holders[t.tier], t)) missing.push(`${t.tier} ${t.pid} not replaced`);
+  }
   return missing;
 }

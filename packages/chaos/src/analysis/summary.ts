@@ -17,8 +17,12 @@ export interface TierKindRow {
   readonly injected: number;
   readonly recovered: number;
   readonly notRecovered: number;
+  readonly notRepaired: number;
   readonly skipped: number;
+  /** Until the service was back. */
   readonly recovery: Spread;
+  /** Until every tier was back. */
+  readonly repair: Spread;
 }
 
 export interface ClassRow {
@@ -38,11 +42,14 @@ export interface Summary {
     readonly injected: number;
     readonly recovered: number;
     readonly notRecovered: number;
+    readonly notRepaired: number;
     readonly skipped: number;
     readonly byTierKind: readonly TierKindRow[];
   };
-  /** Recovery time of every recovered fault, ms. */
+  /** Time until the service was back, of every fault where it came back, ms. */
   readonly recovery: Spread;
+  /** Time until every tier was back, of every repaired fault, ms. */
+  readonly repair: Spread;
   readonly failures: Readonly<Record<FailureClass, ClassRow>>;
   readonly violations: { readonly total: number; readonly byInvariant: Readonly<Partial<Record<InvariantName, number>>> };
 }
@@ -67,15 +74,18 @@ function tierKindRows(faults: readonly FaultRecord[]): TierKindRow[] {
   return [...groups.values()]
     .map((group) => {
       const first = group[0]!;
-      const recovered = group.filter((f) => f.outcome === 'recovered');
+      const recovered = group.filter((f) => f.recoveryMs !== null);
+      const repaired = group.filter((f) => f.repairMs !== null);
       return {
         tier: first.tier,
         kind: first.kind,
         injected: group.filter((f) => f.outcome !== 'skipped').length,
-        recovered: recovered.length,
+        recovered: group.filter((f) => f.outcome === 'recovered').length,
         notRecovered: group.filter((f) => f.outcome === 'not-recovered').length,
+        notRepaired: group.filter((f) => f.outcome === 'not-repaired').length,
         skipped: group.filter((f) => f.outcome === 'skipped').length,
-        recovery: spread(recovered.map((f) => f.recoveryMs ?? 0)),
+        recovery: spread(recovered.map((f) => f.recoveryMs!)),
+        repair: spread(repaired.map((f) => f.repairMs!)),
       };
     })
     .sort((a, b) => a.tier.localeCompare(b.tier) || a.kind.localeCompare(b.kind));
@@ -103,7 +113,7 @@ export function summarize(input: SummaryInput): Summary {
   ) as Record<FailureClass, ClassRow>;
   const byInvariant: Partial<Record<InvariantName, number>> = {};
   for (const v of input.violations) byInvariant[v.invariant] = (byInvariant[v.invariant] ?? 0) + 1;
-  const recovered = input.faults.filter((f) => f.outcome === 'recovered');
+
   return {
     verdict: input.violations.length > 0 ? 'fail' : 'pass',
     durationMs: input.durationMs,
@@ -111,12 +121,14 @@ export function summarize(input: SummaryInput): Summary {
     faults: {
       planned: input.planned,
       injected: input.faults.filter((f) => f.outcome !== 'skipped').length,
-      recovered: recovered.length,
+      recovered: input.faults.filter((f) => f.outcome === 'recovered').length,
       notRecovered: input.faults.filter((f) => f.outcome === 'not-recovered').length,
+      notRepaired: input.faults.filter((f) => f.outcome === 'not-repaired').length,
       skipped: input.faults.filter((f) => f.outcome === 'skipped').length,
       byTierKind: tierKindRows(input.faults),
     },
-    recovery: spread(recovered.map((f) => f.recoveryMs ?? 0)),
+    recovery: spread(input.faults.filter((f) => f.recoveryMs !== null).map((f) => f.recoveryMs!)),
+    repair: spread(input.faults.filter((f) => f.repairMs !== null).map((f) => f.repairMs!)),
     failures,
     violations: { total: input.violations.length, byInvariant },
   };

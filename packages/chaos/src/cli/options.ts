@@ -2,7 +2,7 @@
 // frozen ChaosOptions. Every error names the flag, the bad value and the rule (exit code 2).
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { TripodError } from '@tripod/core';
+import { DEFAULT_RESTART_POLICY, TripodError } from '@tripod/core';
 import { FAULT_KINDS, FAULT_TIERS, faultCombos, type FaultCombo, type FaultKind, type FaultTier } from '../faults/fault.js';
 
 export interface ChaosOptions {
@@ -29,7 +29,10 @@ export interface ChaosOptions {
   readonly plannedStops: boolean;
   readonly combos: readonly FaultCombo[];
   readonly restartMs: number;
+  /** The service must be back within this after a fault (after the hold, for SIGSTOP). */
   readonly recoveryBoundMs: number;
+  /** Every tier must be back within this (covers the tiers' restart backoff). */
+  readonly repairBoundMs: number;
   readonly holdMinMs: number;
   readonly holdMaxMs: number;
   readonly warmupMs: number;
@@ -63,7 +66,8 @@ export const CHAOS_FLAGS: Readonly<Record<string, Spec>> = {
   faults: { type: 'string', describe: `fault kinds: ${FAULT_KINDS.join(', ')}`, default: FAULT_KINDS.join(',') },
   'planned-stops': { type: 'boolean', describe: 'also send SIGTERM to the cop (a planned stop: refused connections are allowed until it is back)', default: false },
   'restart-sec': { type: 'number', describe: "the harness restarts a dead cop after this many seconds (systemd's RestartSec)", default: 1 },
-  'recovery-sec': { type: 'number', describe: 'bound within which every fault must be repaired', default: 20 },
+  'recovery-sec': { type: 'number', describe: 'bound within which a server must answer the heartbeat again after a fault (after the hold for SIGSTOP)', default: 10 },
+  'repair-sec': { type: 'number', describe: `bound within which every tier must be back after a fault (default: --recovery-sec + the tiers' restart backoff cap, ${DEFAULT_RESTART_POLICY.maxDelayMs / 1000} s, + 5 s)` },
   'hold-min-ms': { type: 'number', describe: 'shortest SIGSTOP hold before SIGCONT', default: 500 },
   'hold-max-ms': { type: 'number', describe: 'longest SIGSTOP hold before SIGCONT', default: 4000 },
   'warmup-sec': { type: 'number', describe: 'no fault before this many seconds of load', default: 2 },
@@ -143,6 +147,9 @@ export function validateOptions(raw: Record<string, unknown>, randomSeed: number
   if (holdMaxMs < holdMinMs) throw invalid('hold-max-ms', holdMaxMs, `must be at least --hold-min-ms (${holdMinMs})`);
   const portRaw = raw.port;
   if (portRaw !== undefined && (typeof portRaw !== 'number' || !Number.isInteger(portRaw) || portRaw < 1 || portRaw > 65535)) throw invalid('port', portRaw, 'must be from 1 to 65535');
+  const recoveryBoundMs = Math.round(num(raw, 'recovery-sec', 0.1, 3600) * 1000);
+  const repairBoundMs = raw['repair-sec'] === undefined ? recoveryBoundMs + DEFAULT_RESTART_POLICY.maxDelayMs + 5000 : Math.round(num(raw, 'repair-sec', 0.1, 3600) * 1000);
+  if (repairBoundMs < recoveryBoundMs) throw invalid('repair-sec', raw['repair-sec'], `must be at least --recovery-sec (${recoveryBoundMs / 1000})`);
   const path = String(raw.path ?? '/');
   if (!path.startsWith('/')) throw invalid('path', path, 'must start with /');
   const optionalPath = (flag: string) => (typeof raw[flag] === 'string' && raw[flag] !== '' ? resolve(cwd, raw[flag] as string) : null);
@@ -166,7 +173,8 @@ export function validateOptions(raw: Record<string, unknown>, randomSeed: number
     plannedStops,
     combos,
     restartMs: Math.round(num(raw, 'restart-sec', 0, 600) * 1000),
-    recoveryBoundMs: Math.round(num(raw, 'recovery-sec', 0.1, 3600) * 1000),
+    recoveryBoundMs,
+    repairBoundMs,
     holdMinMs,
     holdMaxMs,
     warmupMs: Math.round(num(raw, 'warmup-sec', 0, 3600) * 1000),

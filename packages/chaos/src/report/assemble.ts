@@ -35,26 +35,27 @@ export interface CampaignParts {
 export function faultWindows(faults: readonly FaultRecord[]): FaultWindow[] {
   return faults
     .filter((f) => f.injectedAt !== null)
-    .map((f) => ({ index: f.index, tier: f.tier, kind: f.kind, from: f.injectedAt!, to: f.recoveredAt ?? Number.POSITIVE_INFINITY }));
+    .map((f) => ({ index: f.index, tier: f.tier, kind: f.kind, from: f.injectedAt!, to: f.endedAt ?? Number.POSITIVE_INFINITY }));
 }
 
-/** Faults that were not repaired within their bound, as violations. */
-export function recoveryViolations(faults: readonly FaultRecord[], boundMs: number): Violation[] {
+/** Faults whose service or repair missed its bound, as violations. */
+export function recoveryViolations(faults: readonly FaultRecord[], bounds: { readonly recoveryMs: number; readonly repairMs: number }): Violation[] {
+  const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`;
   return faults
-    .filter((f) => f.outcome === 'not-recovered')
-    .map((f) => ({
-      invariant: 'fault-recovered' as const,
-      at: f.injectedAt!,
-      fault: f.index,
-      message: `fault #${f.index} (${f.tier} ${f.kind}) was not repaired within ${Math.round(boundMs / 1000)} s${f.note ? `: ${f.note}` : ''}`,
-    }));
+    .filter((f) => f.outcome === 'not-recovered' || f.outcome === 'not-repaired')
+    .map((f) => {
+      const what = f.outcome === 'not-recovered'
+        ? `no server answered the heartbeat within ${secs(bounds.recoveryMs)}${f.recoveryMs !== null ? ` (it did after ${secs(f.recoveryMs)})` : ''}`
+        : `the tiers were not all back within ${secs(bounds.repairMs)}`;
+      return { invariant: 'fault-recovered' as const, at: f.injectedAt!, fault: f.index, message: `fault #${f.index} (${f.tier} ${f.kind}): ${what}${f.note ? `; ${f.note}` : ''}` };
+    });
 }
 
 /** Builds the report. */
-export function assembleReport(parts: CampaignParts, recoveryBoundMs: number): ChaosReport {
+export function assembleReport(parts: CampaignParts, bounds: { readonly recoveryMs: number; readonly repairMs: number }): ChaosReport {
   const windows = faultWindows(parts.faults);
   const judged = parts.failures.map((f) => judgeFailure(f, windows));
-  const violations = [...parts.sampleViolations, ...failureViolations(judged, windows), ...recoveryViolations(parts.faults, recoveryBoundMs)].sort((a, b) => a.at - b.at);
+  const violations = [...parts.sampleViolations, ...failureViolations(judged, windows), ...recoveryViolations(parts.faults, bounds)].sort((a, b) => a.at - b.at);
   const durationMs = parts.readyAt === null ? 0 : parts.loadEndedAt - parts.readyAt;
   const summary = summarize({ durationMs, planned: parts.schedule.length, faults: parts.faults, rows: parts.rows, failures: judged, violations });
   return {

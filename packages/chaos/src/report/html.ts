@@ -35,12 +35,16 @@ export function renderHtml(report: ChaosReport): string {
     points: perSecond(report.buckets.rows, report.buckets.bucketMs, Math.ceil(spanMs / 1000)),
     faults: report.faults
       .filter((f) => f.injectedAt !== null)
-      .map((f) => ({ index: f.index, tier: f.tier, kind: f.kind, fromMs: f.injectedAt! - origin, toMs: f.recoveredAt === null ? null : f.recoveredAt - origin, planned: f.planned })),
+      .map((f) => ({
+        index: f.index, tier: f.tier, kind: f.kind, fromMs: f.injectedAt! - origin, planned: f.planned,
+        recoveredMs: f.recoveredAt === null ? null : f.recoveredAt - origin,
+        toMs: f.repairedAt === null ? null : f.repairedAt - origin,
+      })),
     violations: report.violations.map((v) => ({ atMs: v.at - origin, invariant: v.invariant })),
   });
   const verdict = s.verdict === 'pass' ? '<p class="pass">PASS: no invariant violated</p>' : `<p class="fail">FAIL: ${s.violations.total} violation(s) of ${Object.keys(s.violations.byInvariant).map(escapeXml).join(', ')}</p>`;
-  const faultRows = s.faults.byTierKind.map((r) => `<tr><td>${escapeXml(r.tier)}</td><td>${escapeXml(r.kind)}</td><td>${r.injected}</td><td>${r.recovered}</td><td${r.notRecovered ? ' class="bad"' : ''}>${r.notRecovered}</td><td>${r.skipped}</td>${spreadCells(r.recovery)}</tr>`);
-  faultRows.push(`<tr class="total"><td colspan="2">all</td><td>${s.faults.injected}</td><td>${s.faults.recovered}</td><td>${s.faults.notRecovered}</td><td>${s.faults.skipped}</td>${spreadCells(s.recovery)}</tr>`);
+  const faultRows = s.faults.byTierKind.map((r) => `<tr><td>${escapeXml(r.tier)}</td><td>${escapeXml(r.kind)}</td><td>${r.injected}</td><td>${r.recovered}</td><td${r.notRecovered ? ' class="bad"' : ''}>${r.notRecovered}</td><td${r.notRepaired ? ' class="bad"' : ''}>${r.notRepaired}</td><td>${r.skipped}</td>${spreadCells(r.recovery)}${spreadCells(r.repair)}</tr>`);
+  faultRows.push(`<tr class="total"><td colspan="2">all</td><td>${s.faults.injected}</td><td>${s.faults.recovered}</td><td>${s.faults.notRecovered}</td><td>${s.faults.notRepaired}</td><td>${s.faults.skipped}</td>${spreadCells(s.recovery)}${spreadCells(s.repair)}</tr>`);
   const classRows = FAILURE_CLASSES.map((c) => {
     const r = s.failures[c];
     return `<tr><td><i class="sw" style="background:${CLASS_COLORS[c]}"></i>${escapeXml(c)}</td><td>${r.total}</td><td>${r.expected}</td><td>${r.plannedStop}</td><td${r.violation ? ' class="bad"' : ''}>${r.violation}</td></tr>`;
@@ -52,7 +56,8 @@ export function renderHtml(report: ChaosReport): string {
   const violationItems = report.violations.map((v) => `<li><b>${escapeXml(v.invariant)}</b> at ${secondsAfter(origin, v.at)}${v.fault !== null ? ` (fault #${v.fault})` : ''}: ${escapeXml(v.message)}</li>`);
   const faultList = report.faults.map((f) => {
     const targets = f.targets.map((t) => `${t.tier} ${t.pid}`).join(', ');
-    return `<tr${f.outcome === 'not-recovered' ? ' class="bad"' : ''}><td>${f.index}</td><td>${escapeXml(f.tier)}</td><td>${escapeXml(f.kind)}${f.holdMs ? ` (${f.holdMs} ms)` : ''}${f.planned ? ' planned stop' : ''}</td><td>${secondsAfter(origin, f.injectedAt)}</td><td>${ms(f.recoveryMs)}</td><td>${escapeXml(f.outcome)}</td><td>${escapeXml(targets)}</td><td>${f.servedBefore ?? '–'} → ${f.servedAfter ?? '–'}</td><td>${escapeXml(f.note ?? '')}</td></tr>`;
+    const bad = f.outcome === 'not-recovered' || f.outcome === 'not-repaired';
+    return `<tr${bad ? ' class="bad"' : ''}><td>${f.index}</td><td>${escapeXml(f.tier)}</td><td>${escapeXml(f.kind)}${f.holdMs ? ` (${f.holdMs} ms)` : ''}${f.planned ? ' planned stop' : ''}</td><td>${secondsAfter(origin, f.injectedAt)}</td><td>${ms(f.recoveryMs)}</td><td>${ms(f.repairMs)}</td><td>${escapeXml(f.outcome)}</td><td>${escapeXml(targets)}</td><td>${f.servedBefore ?? '–'} → ${f.servedAfter ?? '–'}</td><td>${escapeXml(f.note ?? '')}</td></tr>`;
   });
   const failing = report.failures.filter((f) => f.verdict === 'violation').slice(0, HTML_FAILURE_ROWS);
   const failureRows = failing.map((f) => `<tr><td>${secondsAfter(origin, f.at)}</td><td>${f.ms} ms</td><td>${escapeXml(f.outcome)}</td><td>${escapeXml(f.mode)}</td><td>${escapeXml(f.error ?? '')}</td><td>${f.fault ?? '–'}</td><td>${escapeXml(f.invariant ?? '')}</td></tr>`);
@@ -76,13 +81,14 @@ ${violationItems.length ? `<h2>Violations</h2><ol>${violationItems.join('\n')}</
 ${legend()}
 ${svg}
 <h2>Faults by tier and kind</h2>
-${table(['tier', 'kind', 'injected', 'recovered', 'not recovered', 'skipped', 'recovery median', 'p95', 'max'], faultRows)}
+<p>Recovery: until a server (a new one after a server kill) answered the heartbeat. Repair: until every tier was back (killed targets replaced, the server a child of the manager); a tier in its restart backoff delays only the repair.</p>
+${table(['tier', 'kind', 'injected', 'in bounds', 'service late', 'tiers late', 'skipped', 'recovery median', 'p95', 'max', 'repair median', 'p95', 'max'], faultRows)}
 <h2>Failed requests by class</h2>
 ${table(['class', 'total', 'expected (a killed process had accepted it)', 'planned stop', 'violation'], classRows)}
 <h2>Invariants</h2>
 ${table(['invariant', 'what is checked', 'violations'], invariantRows)}
 <h2>Every fault</h2>
-${table(['#', 'tier', 'kind', 'injected', 'recovery', 'outcome', 'targets', 'served by (before → after)', 'note'], faultList)}
+${table(['#', 'tier', 'kind', 'injected', 'recovery', 'repair', 'outcome', 'targets', 'served by (before → after)', 'note'], faultList)}
 ${failureRows.length ? `<h2>Violating requests (first ${failureRows.length}; all in report.json)</h2>${table(['started', 'took', 'class', 'connection', 'error', 'fault', 'invariant'], failureRows)}` : ''}
 <h2>Cop runs (the harness as outer supervisor)</h2>
 ${table(['PID', 'started', 'exited', 'code', 'signal'], copRuns)}

@@ -13,7 +13,8 @@ export interface FaultTarget {
   readonly starttime: number;
 }
 
-export type FaultOutcome = 'recovered' | 'not-recovered' | 'skipped';
+/** recovered: service back within its bound and every tier repaired within its own; not-recovered: the service was not back in time; not-repaired: a tier was not replaced in time. */
+export type FaultOutcome = 'recovered' | 'not-recovered' | 'not-repaired' | 'skipped';
 
 export interface FaultRecord {
   readonly index: number;
@@ -25,8 +26,14 @@ export interface FaultRecord {
   /** Wall-clock ms the schedule asked for (first ready + atMs). */
   readonly scheduledAt: number;
   readonly injectedAt: number | null;
+  /** The service was back: a server (a new one after a server kill) answered the heartbeat. */
   readonly recoveredAt: number | null;
   readonly recoveryMs: number | null;
+  /** Every tier was back: the killed targets replaced, the server a child of the manager. */
+  readonly repairedAt: number | null;
+  readonly repairMs: number | null;
+  /** When the harness stopped watching it (repaired, or the repair bound passed): the end of its window. */
+  readonly endedAt: number | null;
   readonly outcome: FaultOutcome;
   readonly targets: readonly FaultTarget[];
   /** The server PID answering the heartbeat before the fault and once recovered. */

@@ -10,7 +10,9 @@ export interface TimelineFault {
   readonly kind: string;
   /** ms after the origin. */
   readonly fromMs: number;
-  /** ms after the origin; null when it never recovered (the band runs to the end). */
+  /** When the service was back, ms after the origin; null if never. */
+  readonly recoveredMs: number | null;
+  /** When every tier was back, ms after the origin; null when never (the band runs to the end). */
   readonly toMs: number | null;
   readonly planned: boolean;
 }
@@ -79,9 +81,15 @@ export function renderTimeline(input: TimelineInput): string {
     const x1 = x(f.fromMs);
     const x2 = Math.max(x1 + 1.5, x(f.toMs ?? seconds * 1000));
     const color = TIER_COLORS[f.tier];
-    const tip = `#${f.index} ${f.tier} ${f.kind}${f.planned ? ' (planned stop)' : ''}: ${(f.fromMs / 1000).toFixed(1)} s → ${f.toMs === null ? 'not recovered' : `${(f.toMs / 1000).toFixed(1)} s`}`;
+    const xr = f.recoveredMs === null ? x2 : Math.min(x2, Math.max(x1 + 1.5, x(f.recoveredMs)));
+    const sec = (ms: number | null, none: string) => (ms === null ? none : `${(ms / 1000).toFixed(1)} s`);
+    const tip = `#${f.index} ${f.tier} ${f.kind}${f.planned ? ' (planned stop)' : ''}: ${sec(f.fromMs, '')}, service back ${sec(f.recoveredMs, 'never')}, tiers back ${sec(f.toMs, 'never')}`;
+    const laneY = PANELS.faults.top + (f.planned ? 0 : 8);
+    const laneH = PANELS.faults.h - (f.planned ? 0 : 16);
     out.push(`<g><title>${escapeXml(tip)}</title><rect x="${fmt(x1)}" y="${PANELS.rps.top}" width="${fmt(x2 - x1)}" height="${PANELS.faults.top - PANELS.rps.top}" fill="${color}" opacity="0.12"/>`);
-    out.push(`<rect x="${fmt(x1)}" y="${PANELS.faults.top + (f.planned ? 0 : 8)}" width="${fmt(x2 - x1)}" height="${PANELS.faults.h - 16}" fill="${color}"${f.toMs === null ? ' stroke="#d62828" stroke-width="2"' : ''}/>`);
+    out.push(`<rect x="${fmt(x1)}" y="${laneY}" width="${fmt(xr - x1)}" height="${laneH}" fill="${color}"/>`);
+    if (x2 > xr) out.push(`<rect x="${fmt(xr)}" y="${laneY}" width="${fmt(x2 - xr)}" height="${laneH}" fill="${color}" opacity="0.45"/>`);
+    if (f.toMs === null) out.push(`<rect x="${fmt(x1)}" y="${laneY}" width="${fmt(x2 - x1)}" height="${laneH}" fill="none" stroke="#d62828" stroke-width="2"/>`);
     if (x2 - x1 > 24) out.push(`<text x="${fmt(x1 + 2)}" y="${PANELS.faults.top + 30}" class="flabel">${escapeXml(f.kind.replace('SIG', ''))}</text>`);
     out.push('</g>');
   }
@@ -119,7 +127,7 @@ export function renderTimeline(input: TimelineInput): string {
   for (const p of input.points) if (p.latencyMaxMs !== null) out.push(`<circle cx="${fmt(x(p.second * 1000 + 500))}" cy="${fmt(latY(p.latencyMaxMs))}" r="1.6" fill="#e76f51"/>`);
 
   // Fault lane and violations.
-  out.push(panelFrame('faults (band: injected → recovered; tall: planned stop; red outline: not recovered)', PANELS.faults.top, PANELS.faults.h, []));
+  out.push(panelFrame('faults (solid: until the service is back; pale: until every tier is back; tall: planned stop; red outline: never repaired)', PANELS.faults.top, PANELS.faults.h, []));
   for (const v of input.violations) {
     const vx = x(v.atMs);
     out.push(`<g><title>${escapeXml(`violation: ${v.invariant} at ${(v.atMs / 1000).toFixed(1)} s`)}</title><path d="M${fmt(vx - 5)},${PANELS.rps.top - 14}L${fmt(vx + 5)},${PANELS.rps.top - 14}L${fmt(vx)},${PANELS.rps.top - 4}Z" fill="#d62828"/><line x1="${fmt(vx)}" x2="${fmt(vx)}" y1="${PANELS.rps.top}" y2="${PANELS.faults.top + PANELS.faults.h}" stroke="#d62828" stroke-dasharray="3,3"/></g>`);

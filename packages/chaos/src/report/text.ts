@@ -21,12 +21,14 @@ export function formatSummary(summary: Summary, violations: readonly Violation[]
   const lines: string[] = [];
   const s = summary;
   lines.push(`requests: ${s.requests.total} (${s.requests.perSecond}/s) over ${(s.durationMs / 1000).toFixed(1)} s`);
-  lines.push(`faults: ${s.faults.injected} injected of ${s.faults.planned} planned, ${s.faults.recovered} recovered, ${s.faults.notRecovered} not recovered, ${s.faults.skipped} skipped`);
-  lines.push(`recovery: ${spreadText(s.recovery)}`);
+  lines.push(`faults: ${s.faults.injected} injected of ${s.faults.planned} planned, ${s.faults.recovered} recovered, ${s.faults.notRecovered} service not back in time, ${s.faults.notRepaired} tiers not back in time, ${s.faults.skipped} skipped`);
+  lines.push(`recovery (service back): ${spreadText(s.recovery)}`);
+  lines.push(`repair (every tier back): ${spreadText(s.repair)}`);
   if (s.faults.byTierKind.length > 0) {
-    const rows = [['tier', 'kind', 'inj', 'rec', 'not-rec', 'skip', 'median', 'p95', 'max']];
+    const rows = [['tier', 'kind', 'inj', 'ok', 'late', 'skip', 'recovery median', 'p95', 'max', 'repair median', 'p95', 'max']];
     for (const r of s.faults.byTierKind) {
-      rows.push([r.tier, r.kind, String(r.injected), String(r.recovered), String(r.notRecovered), String(r.skipped), ms(r.recovery.median), ms(r.recovery.p95), ms(r.recovery.max)]);
+      const r3 = (x: Spread) => [ms(x.median), ms(x.p95), ms(x.max)];
+      rows.push([r.tier, r.kind, String(r.injected), String(r.recovered), String(r.notRecovered + r.notRepaired), String(r.skipped), ...r3(r.recovery), ...r3(r.repair)]);
     }
     lines.push(...columns(rows).map((l) => `  ${l}`));
   }
@@ -84,7 +86,7 @@ export function formatEvent(origin: number, e: { readonly at: number; readonly t
     case 'fault-injected':
       return `${t} fault #${String(e.index)} ${String(e.tier)} ${String(e.kind)}${e.kind === 'SIGSTOP' ? ` (hold ${String(e.holdMs)} ms)` : ''} → ${pids(e.targets) || 'no target reached'}`;
     case 'fault-done':
-      return `${t} fault #${String(e.index)} ${String(e.outcome)}${e.recoveryMs !== null ? ` in ${String(e.recoveryMs)} ms` : ''}${e.note ? ` (${String(e.note)})` : ''}`;
+      return `${t} fault #${String(e.index)} ${String(e.outcome)}: service back ${e.recoveryMs !== null ? `in ${String(e.recoveryMs)} ms` : 'never'}, tiers back ${e.repairMs !== null ? `in ${String(e.repairMs)} ms` : 'never'}${e.note ? ` (${String(e.note)})` : ''}`;
     case 'violation':
       return `${t} VIOLATION ${String(e.invariant)}: ${String(e.message)}`;
     case 'ready':

@@ -121,7 +121,7 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
       host: options.host, port: setup.port, path: options.path,
       newConnectionWorkers: options.concurrency - Math.round(options.concurrency * options.keepAliveShare),
       keepAliveWorkers: Math.round(options.concurrency * options.keepAliveShare),
-      durationMs: options.durationMs + options.recoveryBoundMs + options.holdMaxMs + 10_000,
+      durationMs: options.durationMs + options.repairBoundMs + options.holdMaxMs + 10_000,
       maxRequests: options.maxRequests, timeoutMs: options.requestTimeoutMs, ratePerSec: options.requestRate,
     }, (r) => recorder.record(r));
     let faultsDone = 0;
@@ -132,6 +132,7 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
       health: { paths: setup.paths, host: options.host, port: setup.port },
       targets: { paths: setup.paths, instance: setup.instance, isOurCop: (pid) => supervisor.isOurCop(pid) },
       origin: readyAt, lastInjectAt: readyAt + options.durationMs - options.cooldownMs, recoveryBoundMs: options.recoveryBoundMs,
+      repairBoundMs: options.repairBoundMs,
       aborted: () => aborted,
       onPhase: (phase, fault) => {
         sampling.phase = phase;
@@ -140,7 +141,7 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
       onEvent: event,
       onFault: (f) => {
         faultsDone++;
-        if (f.outcome !== 'skipped') event({ at: f.recoveredAt ?? Date.now(), type: 'fault-done', index: f.index, outcome: f.outcome, recoveryMs: f.recoveryMs, note: f.note });
+        if (f.outcome !== 'skipped') event({ at: f.endedAt ?? Date.now(), type: 'fault-done', index: f.index, outcome: f.outcome, recoveryMs: f.recoveryMs, repairMs: f.repairMs, note: f.note });
         else event({ at: Date.now(), type: 'fault-skipped', index: f.index, note: f.note });
       },
     });
@@ -184,7 +185,7 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
     instance: { runtimeDir: setup.runtimeDir, id: setup.instance, host: options.host, port: setup.port, app: options.app, attached: setup.attached, reaper: supervisor.reaper },
     schedule, faults, copRuns: supervisor.runs, events, sampleViolations, failures: recorder.failures, failuresDropped: recorder.dropped,
     bucketOrigin: recorder.origin, bucketMs: BUCKET_MS, rows: recorder.buckets.toRows(), samples: sampling.counts, notes,
-  }, options.recoveryBoundMs);
+  }, { recoveryMs: options.recoveryBoundMs, repairMs: options.repairBoundMs });
   const files = writeReport(options.outDir, report);
   say(formatSummary(report.summary, report.violations, files.html));
   for (const note of notes) say(`note: ${note}`);

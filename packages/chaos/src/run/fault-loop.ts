@@ -6,7 +6,7 @@ import type { ChaosEvent, FaultRecord, FaultTarget } from '../report/model.js';
 import type { PlannedFault } from '../schedule/schedule.js';
 import { heartbeat } from './heartbeat.js';
 import { holdThenContinue, resolveTargets, sendFault, type TargetContext } from './injector.js';
-import { HEARTBEAT_TIMEOUT_MS, waitRecovered, type HealthContext } from './recovery.js';
+import { HEARTBEAT_TIMEOUT_MS, watchFault, type HealthContext } from './recovery.js';
 
 export interface FaultLoopContext {
   readonly health: HealthContext;
@@ -16,6 +16,7 @@ export interface FaultLoopContext {
   /** No fault is injected after this (wall clock). */
   readonly lastInjectAt: number;
   readonly recoveryBoundMs: number;
+  readonly repairBoundMs: number;
   aborted(): boolean;
   onPhase(phase: Phase, fault: number | null): void;
   onEvent(event: ChaosEvent): void;
@@ -29,7 +30,8 @@ async function sleepUntil(at: number, aborted: () => boolean): Promise<void> {
 function skipped(planned: PlannedFault, scheduledAt: number, note: string): FaultRecord {
   return {
     index: planned.index, tier: planned.tier, kind: planned.kind, holdMs: planned.holdMs, planned: isPlannedStop(planned), scheduledAt,
-    injectedAt: null, recoveredAt: null, recoveryMs: null, outcome: 'skipped', targets: [], servedBefore: null, servedAfter: null, note,
+    injectedAt: null, recoveredAt: null, recoveryMs: null, repairedAt: null, repairMs: null, endedAt: null, outcome: 'skipped',
+    targets: [], servedBefore: null, servedAfter: null, note,
   };
 }
 
@@ -50,19 +52,21 @@ async function runOne(planned: PlannedFault, ctx: FaultLoopContext): Promise<Fau
       ctx.onEvent({ at: Date.now(), type: 'fault-continued', index: planned.index, continued });
     })
     : Promise.resolve();
-  const result = await waitRecovered(
-    ctx.health,
-    () => ({ kind: planned.kind, targets: reached, servedBefore, holdDone }),
-    injectedAt + ctx.recoveryBoundMs + (planned.kind === 'SIGSTOP' ? planned.holdMs : 0),
-    ctx.aborted,
-  );
+  // The bounds count from the injection, plus the hold for a SIGSTOP (it is over only when released).
+  const start = injectedAt + (planned.kind === 'SIGSTOP' ? planned.holdMs : 0);
+  const result = await watchFault(ctx.health, () => ({ kind: planned.kind, targets: reached, servedBefore, holdDone }), start + ctx.repairBoundMs, ctx.aborted);
   await hold;
   ctx.onPhase('running', null);
-  const note = reached.length < resolved.targets.length ? `only ${reached.length} of ${resolved.targets.length} targets were still there to signal` : result.recoveredAt === null ? `still missing: ${result.missing.join('; ')}` : null;
+  const late = result.recoveredAt === null || result.recoveredAt > start + ctx.recoveryBoundMs;
+  const outcome = late ? 'not-recovered' : result.repairedAt === null ? 'not-repaired' : 'recovered';
+  const notes: string[] = [];
+  if (reached.length < resolved.targets.length) notes.push(`only ${reached.length} of ${resolved.targets.length} targets were still there to signal`);
+  if (result.repairedAt === null) notes.push(`${ctx.aborted() ? 'interrupted' : 'at the deadline'}, still missing: ${result.missing.join('; ')}`);
   return {
-    index: planned.index, tier: planned.tier, kind: planned.kind, holdMs: planned.holdMs, planned: isPlanned, scheduledAt,
-    injectedAt, recoveredAt: result.recoveredAt, recoveryMs: result.recoveredAt === null ? null : result.recoveredAt - injectedAt,
-    outcome: result.recoveredAt === null ? 'not-recovered' : 'recovered', targets: reached, servedBefore, servedAfter: result.servedAfter, note,
+    index: planned.index, tier: planned.tier, kind: planned.kind, holdMs: planned.holdMs, planned: isPlanned, scheduledAt, injectedAt,
+    recoveredAt: result.recoveredAt, recoveryMs: result.recoveredAt === null ? null : result.recoveredAt - injectedAt,
+    repairedAt: result.repairedAt, repairMs: result.repairedAt === null ? null : result.repairedAt - injectedAt, endedAt: result.endedAt,
+    outcome, targets: reached, servedBefore, servedAfter: result.servedAfter, note: notes.length ? notes.join('; ') : null,
   };
 }
 

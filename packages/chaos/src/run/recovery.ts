@@ -1,7 +1,7 @@
 // Watching a fault get repaired: poll the lock holders, their /proc state and a heartbeat through the
-// listening socket until the recovery rule holds or the bound passes.
+// listening socket, noting when the service is back and when every tier is, up to a deadline.
 import { TIERS, findLockHolder, readStat, type RuntimePaths, type Tier } from '@tripod/core';
-import { missingForRecovery, type FaultInProgress, type HealthView, type HolderView } from '../analysis/recovery-rule.js';
+import { missingForRepair, missingForService, type FaultInProgress, type HealthView, type HolderView } from '../analysis/recovery-rule.js';
 import { heartbeat } from './heartbeat.js';
 
 export const RECOVERY_POLL_MS = 50;
@@ -27,22 +27,34 @@ export async function observeHealth(ctx: HealthContext): Promise<HealthView> {
   return { holders, heartbeatPid };
 }
 
-export interface RecoveryResult {
+export interface WatchResult {
+  /** Since when the service has been back without a break (to the repair or the deadline), or null. */
   readonly recoveredAt: number | null;
+  readonly repairedAt: number | null;
+  /** When the watch ended (repaired, deadline, or aborted). */
+  readonly endedAt: number;
   readonly servedAfter: number | null;
-  /** What was still missing at the deadline. */
+  /** What was still missing when the watch ended without repair. */
   readonly missing: readonly string[];
 }
 
 /** Polls until `fault()` (re-read each round: a SIGSTOP's hold may end meanwhile) is repaired, or `deadline`. */
-export async function waitRecovered(ctx: HealthContext, fault: () => FaultInProgress, deadline: number, aborted: () => boolean): Promise<RecoveryResult> {
+export async function watchFault(ctx: HealthContext, fault: () => FaultInProgress, deadline: number, aborted: () => boolean): Promise<WatchResult> {
+  let recoveredAt: number | null = null;
   let missing: string[] = ['not looked yet'];
-  let view: HealthView | null = null;
+  let served: number | null = null;
   while (Date.now() < deadline && !aborted()) {
-    view = await observeHealth(ctx);
-    missing = missingForRecovery(view, fault());
-    if (missing.length === 0) return { recoveredAt: Date.now(), servedAfter: view.heartbeatPid, missing };
+    const view = await observeHealth(ctx);
+    const now = Date.now();
+    served = view.heartbeatPid;
+    const f = fault();
+    // The service counts as back from the start of the streak that lasts to the repair: a manager's
+    // death may take the server down later (when the cop replaces it), after a first good look.
+    if (missingForService(view, f).length > 0) recoveredAt = null;
+    else recoveredAt ??= now;
+    missing = missingForRepair(view, f);
+    if (missing.length === 0) return { recoveredAt: recoveredAt ?? now, repairedAt: now, endedAt: now, servedAfter: served, missing };
     await new Promise((resolve) => setTimeout(resolve, RECOVERY_POLL_MS));
   }
-  return { recoveredAt: null, servedAfter: view?.heartbeatPid ?? null, missing };
+  return { recoveredAt, repairedAt: null, endedAt: Date.now(), servedAfter: served, missing };
 }
