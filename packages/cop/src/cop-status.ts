@@ -18,6 +18,9 @@ export interface CopStatus {
   lastServerProbe: { ms: number; at: number } | null;
   firstReadyAt: number | null;
   lastReload: ReloadReport | null;
+  managerLastExit: { pid: number | null; code: number | null; signal: string | null; at: number } | null;
+  /** When the cop will start the next manager after a crash loop, or null. */
+  managerBackoffUntil: number | null;
 }
 
 /** A fresh status for the cop started now. */
@@ -31,6 +34,8 @@ export function newCopStatus(now: number): CopStatus {
     lastServerProbe: null,
     firstReadyAt: null,
     lastReload: null,
+    managerLastExit: null,
+    managerBackoffUntil: null,
   };
 }
 

@@ -150,12 +150,15 @@ export class Cop {
     this.log[requested ? 'info' : 'warn']('manager.exit', { pid: child.pid, code, signal, requested });
     if (requested) return;
     const now = Date.now();
+    this.status.managerLastExit = { pid: child.pid ?? null, code, signal, at: now };
     this.managerDeaths = [...this.managerDeaths, { at: now, code, signal, requested, uptimeMs: now - this.managerSpawnedAt }].slice(-32);
     const decision = decideRestart(this.managerDeaths, this.config.restart, Math.random);
     if (decision.action === 'restart' && decision.delayMs > 0) {
       this.log.warn('manager.backoff', { delayMs: decision.delayMs, consecutive: decision.consecutive });
       this.nextManagerStartAt = now + decision.delayMs;
     }
+    this.status.managerBackoffUntil = decision.action === 'restart' && decision.delayMs > 0 ? this.nextManagerStartAt : null;
+    this.writeStatus();
     setTimeout(() => void this.cycle(), decision.action === 'restart' ? decision.delayMs : 0);
   }
 
