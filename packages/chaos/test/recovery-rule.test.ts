@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isWhole, missingForRepair, missingForService, type HealthView, type HolderView } from '../src/analysis/recovery-rule.js';
+import { isWhole, missingForRepair, missingForService, wholeMissing, type HealthView, type HolderView } from '../src/analysis/recovery-rule.js';
 
 const h = (pid: number, ppid: number, state = 'S', starttime = pid * 10): HolderView => ({ pid, starttime, state, ppid });
 const whole: HealthView = { holders: { cop: h(10, 1), manager: h(20, 10), server: h(30, 20) }, heartbeatPid: 30 };
@@ -9,6 +9,8 @@ test('whole: every tier held by a running process, the server a child of the man
   assert.equal(isWhole(whole), true);
   assert.equal(isWhole({ ...whole, heartbeatPid: null }), false);
   assert.equal(isWhole({ ...whole, heartbeatPid: 31 }), false);
+  assert.deepEqual(wholeMissing({ ...whole, heartbeatPid: 31 }), ['heartbeat answered by 31, not by the server.lock holder 30']);
+  assert.deepEqual(wholeMissing({ ...whole, holders: { ...whole.holders, server: null } }), ['no server']);
   assert.equal(isWhole({ ...whole, holders: { ...whole.holders, cop: null } }), false);
   assert.equal(isWhole({ ...whole, holders: { ...whole.holders, manager: h(20, 10, 'T') } }), false);
   // A server left over from a dead manager is not the instance repaired.
@@ -17,13 +19,18 @@ test('whole: every tier held by a running process, the server a child of the man
 
 test('after a server kill the service is back once a new server answers; repaired when the instance is whole', () => {
   const fault = { kind: 'SIGKILL' as const, targets: [{ tier: 'server' as const, pid: 30, starttime: 300 }], servedBefore: 30, holdDone: true };
-  assert.deepEqual(missingForService(whole, fault), ['server 30 not replaced']);
+  assert.deepEqual(missingForService(whole, fault), ['server 30 still answering']);
+  assert.deepEqual(missingForRepair(whole, fault), ['server 30 still answering', 'server 30 not replaced']);
+  // A new server answers while the lock is still free: the service is back, the repair is not.
+  const lockFree: HealthView = { holders: { ...whole.holders, server: null }, heartbeatPid: 31 };
+  assert.deepEqual(missingForService(lockFree, fault), []);
+  assert.deepEqual(missingForRepair(lockFree, fault), ['no server']);
   const replaced: HealthView = { holders: { ...whole.holders, server: h(31, 20) }, heartbeatPid: 31 };
   assert.deepEqual(missingForService(replaced, fault), []);
   assert.deepEqual(missingForRepair(replaced, fault), []);
-  // Same PID reused by a new process (another starttime) counts as replaced.
-  const reused: HealthView = { holders: { ...whole.holders, server: h(30, 20, 'S', 999) }, heartbeatPid: 30 };
-  assert.deepEqual(missingForRepair(reused, fault), []);
+  // The same PID reused by a new process (another starttime) counts as replaced for the lock holder.
+  const reused: HealthView = { holders: { ...whole.holders, server: h(30, 20, 'S', 999) }, heartbeatPid: 31 };
+  assert.ok(!missingForRepair(reused, fault).includes('server 30 not replaced'));
   const silent: HealthView = { ...replaced, heartbeatPid: null };
   assert.deepEqual(missingForService(silent, fault), ['no server answering the heartbeat']);
 });

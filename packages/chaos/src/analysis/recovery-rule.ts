@@ -1,7 +1,8 @@
-// When a fault counts as over, pure, in two steps: the service is back (the server.lock holder answers
-// the heartbeat; a killed server was replaced, a stopped one resumed, a graceful restart brought a new
-// one), then the instance is repaired (every tier held by a running process, the server a child of
-// the manager, every killed target replaced). A tier in its restart backoff delays the second only.
+// When a fault counts as over, pure, in two steps: the service is back (a server answers the
+// heartbeat through the listening port, not the killed one; a stopped one was released; a graceful
+// restart brought a new one), then the instance is repaired (every tier held by a running process,
+// the heartbeat answered by the server.lock holder, the server a child of the manager, every killed
+// target replaced). A tier in its restart backoff delays the second only.
 import type { Tier } from '@tripod/core';
 import { replacesTarget, type FaultKind } from '../faults/fault.js';
 import type { FaultTarget } from '../report/model.js';
@@ -31,21 +32,22 @@ export interface FaultInProgress {
 
 const running = (h: HolderView | null): h is HolderView => h !== null && h.state !== 'T' && h.state !== 't' && h.state !== 'Z' && h.state !== 'X';
 
-/** What keeps the instance from being whole: every tier held by a running process, the server a child of the manager. */
+/** What keeps the instance from being whole: every tier held by a running process, the heartbeat answered by the server.lock holder, the server a child of the manager. */
 export function wholeMissing(view: HealthView): string[] {
   const { cop, manager, server } = view.holders;
   const missing: string[] = [];
   const absent = (tier: string, h: HolderView | null) => (h === null ? `no ${tier}` : `${tier} ${h.pid} stopped`);
   if (!running(cop)) missing.push(absent('cop', cop));
   if (!running(manager)) missing.push(absent('manager', manager));
+  if (!running(server)) missing.push(absent('server', server));
+  else if (view.heartbeatPid !== null && view.heartbeatPid !== server.pid) missing.push(`heartbeat answered by ${view.heartbeatPid}, not by the server.lock holder ${server.pid}`);
   if (running(server) && running(manager) && server.ppid !== manager.pid) missing.push(`server ${server.pid} not a child of manager ${manager.pid}`);
   return missing;
 }
 
 /** The instance serves and every tier is in place. */
 export function isWhole(view: HealthView): boolean {
-  const server = view.holders.server;
-  return wholeMissing(view).length === 0 && running(server) && view.heartbeatPid === server.pid;
+  return view.heartbeatPid !== null && wholeMissing(view).length === 0;
 }
 
 function sameProcess(h: HolderView | null, t: FaultTarget): boolean {
@@ -59,11 +61,10 @@ function sameProcess(h: HolderView | null, t: FaultTarget): boolean {
  */
 export function missingForService(view: HealthView, fault: FaultInProgress): string[] {
   const missing: string[] = [];
-  const server = view.holders.server;
-  if (!running(server) || view.heartbeatPid !== server.pid) missing.push('no server answering the heartbeat');
+  if (view.heartbeatPid === null) missing.push('no server answering the heartbeat');
   if (fault.kind === 'SIGSTOP' && !fault.holdDone) missing.push('SIGSTOP still held');
   if (replacesTarget(fault.kind)) {
-    for (const t of fault.targets) if (t.tier === 'server' && sameProcess(server, t)) missing.push(`server ${t.pid} not replaced`);
+    for (const t of fault.targets) if (t.tier === 'server' && view.heartbeatPid === t.pid) missing.push(`server ${t.pid} still answering`);
   }
   if (fault.kind === 'SIGUSR1' && view.heartbeatPid !== null && view.heartbeatPid === fault.servedBefore) missing.push('no new server yet');
   return missing;
@@ -73,7 +74,7 @@ export function missingForService(view: HealthView, fault: FaultInProgress): str
 export function missingForRepair(view: HealthView, fault: FaultInProgress): string[] {
   const missing = [...missingForService(view, fault), ...wholeMissing(view)];
   if (replacesTarget(fault.kind)) {
-    for (const t of fault.targets) if (t.tier !== 'server' && sameProcess(view.holders[t.tier], t)) missing.push(`${t.tier} ${t.pid} not replaced`);
+    for (const t of fault.targets) if (sameProcess(view.holders[t.tier], t)) missing.push(`${t.tier} ${t.pid} not replaced`);
   }
   return missing;
 }
