@@ -30,6 +30,9 @@ export interface FaultInProgress {
   readonly holdDone: boolean;
 }
 
+/** The reason the service is missing when only the heartbeat went unanswered (on a loaded host, one can just be late). */
+export const NO_ANSWER = 'no server answering the heartbeat';
+
 const running = (h: HolderView | null): h is HolderView => h !== null && h.state !== 'T' && h.state !== 't' && h.state !== 'Z' && h.state !== 'X';
 
 /** What keeps the instance from being whole: every tier held by a running process, the heartbeat answered by the server.lock holder, the server a child of the manager. */
@@ -61,7 +64,7 @@ function sameProcess(h: HolderView | null, t: FaultTarget): boolean {
  */
 export function missingForService(view: HealthView, fault: FaultInProgress): string[] {
   const missing: string[] = [];
-  if (view.heartbeatPid === null) missing.push('no server answering the heartbeat');
+  if (view.heartbeatPid === null) missing.push(NO_ANSWER);
   if (fault.kind === 'SIGSTOP' && !fault.holdDone) missing.push('SIGSTOP still held');
   if (replacesTarget(fault.kind)) {
     for (const t of fault.targets) if (t.tier === 'server' && view.heartbeatPid === t.pid) missing.push(`server ${t.pid} still answering`);

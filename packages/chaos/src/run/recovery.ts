@@ -1,11 +1,13 @@
 // Watching a fault get repaired: poll the lock holders, their /proc state and a heartbeat through the
 // listening socket, noting when the service is back and when every tier is, up to a deadline.
 import { TIERS, findLockHolder, readStat, type RuntimePaths, type Tier } from '@tripod/core';
-import { missingForRepair, missingForService, type FaultInProgress, type HealthView, type HolderView } from '../analysis/recovery-rule.js';
+import { NO_ANSWER, missingForRepair, missingForService, type FaultInProgress, type HealthView, type HolderView } from '../analysis/recovery-rule.js';
 import { heartbeat } from './heartbeat.js';
 
 export const RECOVERY_POLL_MS = 50;
-export const HEARTBEAT_TIMEOUT_MS = 1000;
+export const HEARTBEAT_TIMEOUT_MS = 2000;
+/** Unanswered heartbeats in a row that count as the service gone again (one can be late on a loaded host). */
+export const OUTAGE_CONFIRMATIONS = 2;
 
 export interface HealthContext {
   readonly paths: RuntimePaths;
@@ -43,15 +45,19 @@ export async function watchFault(ctx: HealthContext, fault: () => FaultInProgres
   let recoveredAt: number | null = null;
   let missing: string[] = ['not looked yet'];
   let served: number | null = null;
+  let unanswered = 0;
   while (Date.now() < deadline && !aborted()) {
     const view = await observeHealth(ctx);
     const now = Date.now();
     served = view.heartbeatPid;
     const f = fault();
     // The service counts as back from the start of the streak that lasts to the repair: a manager's
-    // death may take the server down later (when the cop replaces it), after a first good look.
-    if (missingForService(view, f).length > 0) recoveredAt = null;
-    else recoveredAt ??= now;
+    // death may take the server down later (when the cop replaces it), after a first good look. A
+    // single unanswered heartbeat does not break the streak; two in a row, or any other reason, do.
+    const serviceMissing = missingForService(view, f);
+    unanswered = serviceMissing.includes(NO_ANSWER) ? unanswered + 1 : 0;
+    if (serviceMissing.length === 0) recoveredAt ??= now;
+    else if (serviceMissing.some((m) => m !== NO_ANSWER) || unanswered >= OUTAGE_CONFIRMATIONS) recoveredAt = null;
     missing = missingForRepair(view, f);
     if (missing.length === 0) return { recoveredAt: recoveredAt ?? now, repairedAt: now, endedAt: now, servedAfter: served, missing };
     await new Promise((resolve) => setTimeout(resolve, RECOVERY_POLL_MS));
