@@ -35,8 +35,9 @@ const WIDTH = 1100;
 const LEFT = 64;
 const RIGHT = 16;
 const PLOT_W = WIDTH - LEFT - RIGHT;
-const PANELS = { rps: { top: 24, h: 150 }, fail: { top: 204, h: 90 }, lat: { top: 324, h: 130 }, faults: { top: 484, h: 56 } };
-const HEIGHT = 580;
+// The first panel starts low enough for the violation markers to sit above its title.
+const PANELS = { rps: { top: 36, h: 150 }, fail: { top: 216, h: 90 }, lat: { top: 336, h: 130 }, faults: { top: 496, h: 56 } };
+const HEIGHT = 592;
 
 /** Escapes text for SVG/HTML content and attributes. */
 export function escapeXml(text: string): string {
@@ -130,7 +131,7 @@ export function renderTimeline(input: TimelineInput): string {
   out.push(panelFrame('faults (solid: until the service is back; pale: until every tier is back; tall: planned stop; red outline: never repaired)', PANELS.faults.top, PANELS.faults.h, []));
   for (const v of input.violations) {
     const vx = x(v.atMs);
-    out.push(`<g><title>${escapeXml(`violation: ${v.invariant} at ${(v.atMs / 1000).toFixed(1)} s`)}</title><path d="M${fmt(vx - 5)},${PANELS.rps.top - 14}L${fmt(vx + 5)},${PANELS.rps.top - 14}L${fmt(vx)},${PANELS.rps.top - 4}Z" fill="#d62828"/><line x1="${fmt(vx)}" x2="${fmt(vx)}" y1="${PANELS.rps.top}" y2="${PANELS.faults.top + PANELS.faults.h}" stroke="#d62828" stroke-dasharray="3,3"/></g>`);
+    out.push(`<g><title>${escapeXml(`violation: ${v.invariant} at ${(v.atMs / 1000).toFixed(1)} s`)}</title><path d="M${fmt(vx - 5)},2L${fmt(vx + 5)},2L${fmt(vx)},12Z" fill="#d62828"/><line x1="${fmt(vx)}" x2="${fmt(vx)}" y1="${PANELS.rps.top}" y2="${PANELS.faults.top + PANELS.faults.h}" stroke="#d62828" stroke-dasharray="3,3"/></g>`);
   }
 
   // Time axis.
