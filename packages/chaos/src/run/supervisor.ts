@@ -38,8 +38,12 @@ export class OuterSupervisor {
   private readonly shims = new Set<Shim>();
   private timer: NodeJS.Timeout | null = null;
   private subreaperOk: boolean | null = null;
+  /** Perl for the shim; dropped (cop started directly) once a shim failed to start a cop. */
+  private perl: string | null;
 
-  constructor(private readonly options: SupervisorOptions) {}
+  constructor(private readonly options: SupervisorOptions) {
+    this.perl = options.perl;
+  }
 
   /** 'subreaper' once a shim confirmed PR_SET_CHILD_SUBREAPER. */
   get reaper(): 'subreaper' | 'host-init' {
@@ -82,7 +86,8 @@ export class OuterSupervisor {
 
   private startCop(): void {
     this.goneSince = null;
-    const { command, env, instance, perl, outputFd } = this.options;
+    const { command, env, instance, outputFd } = this.options;
+    const perl = this.perl;
     const startedAt = Date.now();
     const onCopExit = (pid: number, code: number | null, signal: string | null) => {
       const run = this.runs.find((r) => r.pid === pid && r.exitedAt === null);
@@ -112,13 +117,24 @@ export class OuterSupervisor {
     const gone = new Promise<void>((resolve) => shimProcess.once('close', () => resolve()));
     const shim: Shim = { process: shimProcess, gone };
     this.shims.add(shim);
-    void gone.then(() => this.shims.delete(shim));
+    void gone.then(() => {
+      this.shims.delete(shim);
+      if (spawned) return;
+      // The shim could not run (a Perl without POSIX, …): start cops directly from now on.
+      this.perl = null;
+      this.subreaperOk = false;
+      this.options.onEvent({ at: Date.now(), type: 'subreaper-unavailable', code: shimProcess.exitCode });
+    });
+    let spawned = false;
     const lines = createInterface({ input: shimProcess.stdio[3] as NodeJS.ReadableStream });
     lines.on('line', (text) => {
       const line = parseReaperLine(text);
       if (line === null) return;
       if (line.type === 'subreaper') this.subreaperOk = (this.subreaperOk ?? true) && line.ok;
-      else if (line.type === 'spawned') onCopSpawned(line.pid);
+      else if (line.type === 'spawned') {
+        spawned = true;
+        onCopSpawned(line.pid);
+      }
       else if (line.type === 'exited') onCopExit(line.pid, line.code, line.signal);
       else this.options.onEvent({ at: Date.now(), type: 'orphan-reaped', pid: line.pid, code: line.code, signal: line.signal });
     });
