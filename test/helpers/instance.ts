@@ -19,8 +19,9 @@ export const BIN = {
 } as const;
 export const FIXTURES = join(ROOT, 'test/fixtures');
 
-/** Fast timings for tests; every one is still a real bound. */
-export const FAST = ['--check-interval-ms', '250', '--probe-timeout-ms', '500', '--start-grace-ms', '1500', '--kill-grace-ms', '500', '--drain-timeout-ms', '2000'];
+/** Fast timings for tests; every one is still a real bound. Probes keep a 1.5 s deadline so a loaded 2-core
+ * machine does not make a healthy tier look wedged. */
+export const FAST = ['--check-interval-ms', '250', '--probe-timeout-ms', '1500', '--start-grace-ms', '2000', '--kill-grace-ms', '1000', '--drain-timeout-ms', '3000'];
 
 /** A free loopback port (bind to 0, read it, close). */
 export function freePort(): Promise<number> {

@@ -60,8 +60,8 @@ export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropS
       listeners ??= await bindAll(config.listen);
     } catch (err) {
       log.error('sockets.bind-failed', { error: (err as Error).message });
-      await log.close();
       lock.release();
+      await log.close();
       throw err;
     }
     if (systemd.listeners === null) log.info('sockets.bound', { listen: listeners.map((l) => `${l.listener.host}:${l.listener.port}`) });
@@ -119,7 +119,7 @@ export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropS
   clearInterval(guard);
   log.info('cop.exit', { code: EXIT.OK });
   await systemd.close();
-  await log.close();
   lock.release();
+  await log.close();
   return EXIT.OK;
 }

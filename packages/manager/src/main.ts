@@ -85,8 +85,9 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
   rmSync(paths.controlSocket, { force: true });
   writeStatus();
   log.info('manager.exit', { code });
-  await log.close();
+  // The lock goes first: a slow log flush must not make the stop look unfinished.
   lock.release();
+  await log.close();
   return code;
 }
 
