@@ -151,7 +151,10 @@ export class Cop {
     if (requested) return;
     const now = Date.now();
     this.status.managerLastExit = { pid: child.pid ?? null, code, signal, at: now };
-    this.managerDeaths = [...this.managerDeaths, { at: now, code, signal, requested, uptimeMs: now - this.managerSpawnedAt }].slice(-32);
+    // A manager under which the service answered was healthy: restart the next one at once, because
+    // its death may have taken the server with it (a drain), and a backoff would leave nothing serving.
+    const healthy = (this.status.lastServerProbe?.at ?? 0) > this.managerSpawnedAt;
+    this.managerDeaths = [...this.managerDeaths, { at: now, code, signal, requested, uptimeMs: now - this.managerSpawnedAt, healthy }].slice(-32);
     const decision = decideRestart(this.managerDeaths, this.config.restart, Math.random);
     if (decision.action === 'restart' && decision.delayMs > 0) {
       this.log.warn('manager.backoff', { delayMs: decision.delayMs, consecutive: decision.consecutive });

@@ -101,3 +101,11 @@ test('trimDeaths keeps the newest entries', () => {
   assert.deepEqual(trimDeaths(history).map((d) => d.at), history.slice(8).map((d) => d.at));
   assert.deepEqual(trimDeaths(history, 3).map((d) => d.at), [37, 38, 39]);
 });
+
+test('a death after a proven-healthy run counts as the first crash again', () => {
+  const policy = POLICY;
+  const crash = (healthy: boolean) => ({ at: 0, code: 1, signal: null, requested: false, uptimeMs: 500, healthy });
+  assert.equal(consecutiveCrashes([crash(false), crash(false), crash(false)], policy), 3);
+  assert.equal(consecutiveCrashes([crash(false), crash(false), crash(true)], policy), 1);
+  assert.deepEqual(decideRestart([crash(false), crash(false), crash(true)], policy, () => 0.5), { action: 'restart', delayMs: 0, consecutive: 1 });
+});

@@ -6,9 +6,6 @@ import { Server as NetServer, type Socket } from 'node:net';
 import type { RequestHandler } from './builtin-app.js';
 import { HEARTBEAT_PATH, heartbeatBody } from '@tripod/core';
 
-/** An idle keep-alive connection is closed this long after a drain starts if no request came on it. */
-export const DRAIN_IDLE_CLOSE_MS = 1000;
-
 export type DrainOutcome = { readonly outcome: 'success' | 'timeout'; readonly openConnections: number; readonly ms: number };
 
 export interface Host {
@@ -21,33 +18,15 @@ export interface Host {
   readonly isDraining: boolean;
 }
 
-interface ConnectionState {
-  active: number;
-  idleTimer: NodeJS.Timeout | null;
-}
-
 export function createHost(app: RequestHandler, onAppError: (err: unknown) => void): Host {
-  const connections = new Map<Socket, ConnectionState>();
+  const connections = new Set<Socket>();
   let draining = false;
   let onEmpty: (() => void) | null = null;
 
-  const closeIfIdle = (socket: Socket, state: ConnectionState) => {
-    if (state.active > 0 || state.idleTimer) return;
-    state.idleTimer = setTimeout(() => socket.end(), DRAIN_IDLE_CLOSE_MS);
-  };
-
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const socket = req.socket;
-    const state = connections.get(socket);
-    if (state) {
-      state.active++;
-      if (state.idleTimer) clearTimeout(state.idleTimer);
-      state.idleTimer = null;
-      res.once('close', () => {
-        state.active--;
-        if (draining) closeIfIdle(socket, state);
-      });
-    }
+    // While draining, each connection's next response closes it. An idle keep-alive connection is not
+    // closed any sooner than keepAliveTimeout would close it anyway: closing it early races with a
+    // client that is sending its next request right then, and fails that request.
     if (draining) res.setHeader('connection', 'close');
     if (req.url === HEARTBEAT_PATH) {
       const body = heartbeatBody(process.pid);
@@ -66,14 +45,11 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
 
   const server = createServer(handle);
   server.on('connection', (socket: Socket) => {
-    const state: ConnectionState = { active: 0, idleTimer: null };
-    connections.set(socket, state);
+    connections.add(socket);
     socket.once('close', () => {
-      if (state.idleTimer) clearTimeout(state.idleTimer);
       connections.delete(socket);
       if (connections.size === 0) onEmpty?.();
     });
-    if (draining) closeIfIdle(socket, state);
   });
 
   const listen = (target: { fd: number } | { host: string; port: number }, backlog: number) =>
@@ -99,13 +75,12 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
       draining = true;
       // net.Server's close, not http.Server's: Node 20's http close also cuts idle keep-alive connections.
       NetServer.prototype.close.call(server);
-      for (const [socket, state] of connections) closeIfIdle(socket, state);
       return new Promise((resolve) => {
         const finish = (outcome: 'success' | 'timeout') => {
           clearTimeout(timer);
           onEmpty = null;
           const open = connections.size;
-          for (const socket of connections.keys()) socket.destroy();
+          for (const socket of connections) socket.destroy();
           resolve({ outcome, openConnections: open, ms: Date.now() - started });
         };
         const timer = setTimeout(() => finish('timeout'), timeoutMs);

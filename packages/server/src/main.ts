@@ -28,9 +28,10 @@ async function takeLock(path: string, log: Log): Promise<HeldLock> {
   }
 }
 
+/** Resolves at the first SIGTERM/SIGINT; later ones are ignored, so a second signal cannot cut a drain short. */
 function waitForStopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => resolve(sig));
   });
 }
 

@@ -8,6 +8,8 @@ export interface Death {
   readonly requested: boolean;
   /** How long the process ran before it died. */
   readonly uptimeMs: number;
+  /** It proved itself before it died (a manager whose server served): the crash count starts over. */
+  readonly healthy?: boolean;
 }
 
 export interface RestartPolicy {
@@ -41,7 +43,7 @@ export function consecutiveCrashes(deaths: readonly Death[], policy: RestartPoli
     const death = deaths[i]!;
     if (death.requested) break;
     count++;
-    if (death.uptimeMs >= policy.healthyAfterMs) break;
+    if (death.uptimeMs >= policy.healthyAfterMs || death.healthy) break;
   }
   return count;
 }
