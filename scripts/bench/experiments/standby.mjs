@@ -1,0 +1,75 @@
+// Experiment behind docs/benchmarks.md finding 2: a warm standby server against a bare restart, in the
+// same run. A parent holds a bound socket (as the cop does), keeps one active and one standby child;
+// on the active's death it sends 'go' to the standby. usage: node scripts/bench/experiments/standby.mjs [early|late]
+// (early: the next standby starts at once; late: once the new active listens).
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { startPlain } from '../lib/plain.mjs';
+import { startPoller } from '../lib/poller.mjs';
+import { freePort } from '../lib/ports.mjs';
+import { median } from '../lib/stats.mjs';
+import { sleep } from '../lib/wait.mjs';
+
+const SAMPLES = 8;
+const late = process.argv[2] === 'late';
+const port = await freePort();
+const handle = net._createServerHandle('127.0.0.1', port, 4);
+const CHILD = new URL('./standby-child.mjs', import.meta.url).pathname;
+
+function spawnStandby() {
+  const child = spawn(process.execPath, [CHILD], { stdio: ['ignore', 'inherit', 'inherit', handle.fd, 'ipc'] });
+  child.ready = new Promise((resolve) => child.on('message', (m) => m === 'standby' && resolve()));
+  return child;
+}
+
+let active = spawnStandby();
+await active.ready;
+active.send('go');
+let spare = spawnStandby();
+const promote = () => {
+  active = spare;
+  active.send('go');
+  active.once('exit', promote);
+  if (late) active.once('message', () => (spare = spawnStandby()));
+  else spare = spawnStandby();
+};
+active.once('exit', promote);
+const bare = await startPlain('bare');
+
+/** ms from the kill to the first success served by another PID, and the refused polls. */
+async function killOnce(target, kill, victim) {
+  const poller = startPoller({ port: target });
+  await poller.waitFor('a success', (r) => r.outcome === 'ok', 5000);
+  const t0 = performance.now();
+  kill();
+  const first = await poller.waitFor('a success after the kill', (r) => r.doneAt > t0 && r.outcome === 'ok' && r.pid !== victim, 10_000);
+  await poller.stop();
+  return { ms: first.doneAt - t0, refused: poller.records.filter((r) => r.doneAt > t0 && r.outcome === 'refused').length };
+}
+
+const standby = [];
+const bareRuns = [];
+try {
+  for (let i = 0; i < SAMPLES; i++) {
+    await sleep(200);
+    await spare.ready;
+    await sleep(300);
+    const victim = active.pid;
+    standby.push(await killOnce(port, () => process.kill(victim, 'SIGKILL'), victim));
+    await bare.waitStable();
+    await sleep(300);
+    const bareVictim = bare.pid;
+    bareRuns.push(await killOnce(bare.port, () => bare.inject('bare-kill'), bareVictim));
+  }
+} finally {
+  active.removeAllListeners('exit');
+  spare.kill('SIGKILL');
+  active.kill('SIGKILL');
+  await bare.stop();
+  handle.close();
+}
+const line = (name, runs) => `${name}: median ${median(runs.map((r) => r.ms)).toFixed(1)} ms [${runs.map((r) => r.ms.toFixed(0)).join(' ')}], refused ${runs.reduce((n, r) => n + r.refused, 0)}`;
+console.log(line(`warm standby (${late ? 'next standby after the takeover' : 'next standby at once'})`, standby));
+console.log(line('bare restart', bareRuns));
+process.exit(0);
