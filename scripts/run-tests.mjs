@@ -13,14 +13,17 @@ function findTests(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) found.push(...findTests(path));
-    else if (name.endsWith('.test.js')) found.push(path);
+    else if (name.endsWith('.test.js') || name.endsWith('.test.mjs')) found.push(path);
   }
   return found.sort();
 }
 
 const filter = process.argv[2];
 const packages = readdirSync(join(root, 'packages'));
-const unit = packages.flatMap((p) => findTests(join(root, 'packages', p, 'dist', 'test')));
+const unit = [
+  ...packages.flatMap((p) => findTests(join(root, 'packages', p, 'dist', 'test'))),
+  ...findTests(join(root, 'scripts', 'bench', 'test')),
+];
 const e2e = findTests(join(root, 'test', 'dist', 'e2e'));
 
 function run(files, concurrency) {

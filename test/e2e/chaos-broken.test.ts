@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { runChaos } from './chaos-run.js';
 
 test('against a cop that drops its sockets, manager+server SIGKILLs break no-refused-connection: exit 1, named', async () => {
-  const run = await runChaos(['--duration', '10', '--seed', '2', '--rate', '30', '--tiers', 'manager+server', '--faults', 'SIGKILL', '--cop-arg=--unsafe-drop-sockets'], 60_000);
+  const run = await runChaos(['--duration', '10', '--seed', '2', '--rate', '30', '--tiers', 'manager+server', '--faults', 'SIGKILL', '--no-socket-activation', '--cop-arg=--unsafe-drop-sockets'], 60_000);
   assert.equal(run.code, 1, run.transcript);
   assert.match(run.stdout, /VIOLATED no-refused-connection/, run.transcript);
   assert.match(run.stdout, /FAIL: invariant\(s\) violated: .*no-refused-connection/, run.transcript);

@@ -63,7 +63,7 @@ test('READY=1 after the first server answers, WATCHDOG=1 rate-limited, RELOADING
   const context = () => `\n--- notifications ---\n${notify.notes.map((n) => n.fields.join(' ')).join('\n')}\n--- cop output ---\n${out}`;
 
   // Check cycles run (the watchdog is fed) while the first server is held back: no READY=1 yet.
-  await waitFor('a server holding its lock', () => findLockHolder(paths.lockFile('server')), 15_000);
+  await waitFor('a server process held back by its app', () => scanInstance(instance).some((p) => p.tier === 'server'), 15_000);
   const early = await notify.next('WATCHDOG=1');
   await notify.next('WATCHDOG=1', early.index + 1);
   assert.ok(!notify.notes.some((n) => hasField(n, 'READY=1')), `READY=1 before any server answered${context()}`);
@@ -72,7 +72,7 @@ test('READY=1 after the first server answers, WATCHDOG=1 rate-limited, RELOADING
   const ready = await notify.next('READY=1');
   const readyPid = servedPid(ready.note.fields);
   assert.equal(await servingPid(port), readyPid, 'the server READY=1 names answers through the port');
-  assert.equal(findLockHolder(paths.lockFile('server')), readyPid);
+  await waitFor('the ready server holding its lock', () => findLockHolder(paths.lockFile('server')) === readyPid, 5000);
 
   // Nothing systemd handed the cop reaches the manager or the server (NotifyAccess=all would believe them).
   for (const tier of ['manager', 'server'] as const) {

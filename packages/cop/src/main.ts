@@ -69,9 +69,12 @@ export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropS
 
   const cop = new Cop(systemd.config, paths, instance, log, listeners, systemd.events, { unsafeDropSockets });
   let timer: NodeJS.Timeout | null = null;
+  // Checks run start-to-start: a cycle whose probe timed out does not push the next one a whole period back.
   const loop = async () => {
+    const started = Date.now();
     await cop.cycle();
-    if (!cop.isStopping) timer = setTimeout(() => void loop(), cop.config.checkIntervalMs);
+    const wait = Math.max(0, cop.config.checkIntervalMs - (Date.now() - started));
+    if (!cop.isStopping) timer = setTimeout(() => void loop(), wait);
   };
   const guard = setInterval(() => {
     const started = cop.cycleStartedAt;

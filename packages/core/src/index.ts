@@ -38,3 +38,4 @@ export * from './systemd/service-status.js';
 export * from './systemd/listen-fds.js';
 export * from './systemd/listen-match.js';
 export * from './heartbeat.js';
+export * from './config/internal-args.js';

@@ -5,6 +5,8 @@ import type { SupervisorEvent } from './supervisor.js';
 
 export interface ControlTarget {
   status(): ManagerStatus;
+  /** The ping answer, from memory only: no /proc reads on the heartbeat path. */
+  ping(): { pid: number; serverExpected: boolean; serverPid: number | null };
   dispatch(event: SupervisorEvent): void;
   reload(args?: Record<string, unknown>): Promise<unknown>;
   shutdown(): void;
@@ -14,11 +16,8 @@ export interface ControlTarget {
 export function controlHandler(target: ControlTarget): ControlHandler {
   return async (request) => {
     switch (request.cmd) {
-      case 'ping': {
-        const status = target.status();
-        const serving = status.servers.find((s) => s.role === 'serving');
-        return { pid: process.pid, serverExpected: status.serverExpected, serverPid: serving?.pid ?? null };
-      }
+      case 'ping':
+        return target.ping();
       case 'status':
         return target.status();
       case 'server-start':

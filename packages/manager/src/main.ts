@@ -19,7 +19,7 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
   const startedAt = Date.now();
   const paths = runtimePaths(config.runtimeDir, config.logDir);
   checkRuntimeDir(config.runtimeDir);
-  const log = createLog({ tier: 'manager', file: paths.logFile('manager'), level: config.logLevel, console: true });
+  const log = createLog({ tier: 'manager', file: paths.logFile('manager'), level: config.logLevel, console: true, lazy: true });
   const lock = await acquireLock(paths.lockFile('manager'));
   const instance = instanceIdFor(config.runtimeDir);
   log.info('manager.start', { instance, inheritedFds, listen: config.listen.map((l) => `${l.host}:${l.port}`) });
@@ -69,6 +69,7 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
 
   control = await serveControl(paths.controlSocket, controlHandler({
     status: () => buildStatus(runner, startedAt),
+    ping: () => ({ pid: process.pid, serverExpected: runner.isServing, serverPid: runner.state.procs.find((p) => p.role === 'serving')?.pid ?? null }),
     dispatch: (event) => runner.dispatch(event),
     reload,
     shutdown,
@@ -78,6 +79,8 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
   process.on('SIGUSR1', () => setImmediate(() => runner.dispatch({ type: 'restart' })));
   process.on('SIGHUP', () => setImmediate(() => void reload()));
   runner.dispatch({ type: 'start' });
+  // The server is on its way; now the logging machinery (winston) may take its time to load.
+  setImmediate(() => void log.activate());
 
   const code = await done;
   runner.dispose();

@@ -1,7 +1,7 @@
 // Loading the user's application: a module whose default export is a request handler `(req, res)`,
 // or which exports `setup()` resolving to one (the server is ready only once setup resolves).
 import { pathToFileURL } from 'node:url';
-import { TripodError } from '@tripod/core';
+import { TripodError } from '@tripod/core/errors';
 import { createBuiltinApp, type RequestHandler } from './builtin-app.js';
 
 function isHandler(value: unknown): value is RequestHandler {

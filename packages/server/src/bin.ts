@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // tripod-server: see README "tripod-server" for its interface, signals and exit codes.
-import { configFromArgv, runMain } from '@tripod/core';
-import { parseInternalArgs } from './args.js';
+// Deep imports, not the barrel: a restarting server loads only what it uses.
+import { runMain } from '@tripod/core/cli-main';
+import { configFromArgv } from '@tripod/core/config/cli';
+import { parseInternalArgs } from '@tripod/core/config/internal-args';
 import { runServer } from './main.js';
 
 runMain('tripod-server', async () => {

@@ -1,6 +1,13 @@
 // tripod-server: hold server.lock, load the application, listen on the inherited fds, report ready,
 // drain on SIGTERM. It is the only tier that ever calls listen().
-import { ENV_INSTANCE, ENV_TIER, EXIT, acquireLock, exitCodeForError, checkRuntimeDir, createLog, isTripodError, runtimePaths, type HeldLock, type Log, type TripodConfig } from '@tripod/core';
+import type { TripodConfig } from '@tripod/core/config/config';
+import { isTripodError } from '@tripod/core/errors';
+import { EXIT, exitCodeForError } from '@tripod/core/exit-codes';
+import { ENV_INSTANCE, ENV_TIER } from '@tripod/core/instance';
+import { acquireLock, type HeldLock } from '@tripod/core/lock/lockfile';
+import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
+import { createLog, type Log } from '@tripod/core/log/logger';
+import { runtimePaths } from '@tripod/core/paths';
 import { loadApp } from './app-loader.js';
 import { createHost } from './host.js';
 import { tellManager } from './ipc.js';

@@ -27,6 +27,8 @@ export interface ChaosOptions {
   readonly tiers: readonly FaultTier[];
   readonly kinds: readonly FaultKind[];
   readonly plannedStops: boolean;
+  /** Hold the listening socket as systemd's tripod.socket does and pass it to each cop (LISTEN_FDS). */
+  readonly socketActivation: boolean;
   readonly combos: readonly FaultCombo[];
   readonly restartMs: number;
   /** The service must be back within this after a fault (after the hold, for SIGSTOP). */
@@ -65,6 +67,7 @@ export const CHAOS_FLAGS: Readonly<Record<string, Spec>> = {
   tiers: { type: 'string', describe: `tiers to hit: ${FAULT_TIERS.join(', ')}`, default: FAULT_TIERS.join(',') },
   faults: { type: 'string', describe: `fault kinds: ${FAULT_KINDS.join(', ')}`, default: FAULT_KINDS.join(',') },
   'planned-stops': { type: 'boolean', describe: 'also send SIGTERM to the cop (a planned stop: refused connections are allowed until it is back)', default: false },
+  'socket-activation': { type: 'boolean', describe: "hold the listening socket as systemd's tripod.socket does and pass it to every cop; --no-socket-activation lets the cop bind it (then a restarted cop that adopted its manager holds no socket)", default: true },
   'restart-sec': { type: 'number', describe: "the harness restarts a dead cop after this many seconds (systemd's RestartSec)", default: 1 },
   'recovery-sec': { type: 'number', describe: 'bound within which a server must answer the heartbeat again after a fault (after the hold for SIGSTOP)', default: 10 },
   'repair-sec': { type: 'number', describe: `bound within which every tier must be back after a fault (default: --recovery-sec + the tiers' restart backoff cap, ${DEFAULT_RESTART_POLICY.maxDelayMs / 1000} s, + 5 s)` },
@@ -171,6 +174,7 @@ export function validateOptions(raw: Record<string, unknown>, randomSeed: number
     tiers,
     kinds,
     plannedStops,
+    socketActivation: raw['socket-activation'] === undefined ? true : Boolean(raw['socket-activation']),
     combos,
     restartMs: Math.round(num(raw, 'restart-sec', 0, 600) * 1000),
     recoveryBoundMs,

@@ -15,6 +15,7 @@ import { planSchedule } from '../schedule/schedule.js';
 import { observeDecoys, startDecoys, stopDecoys } from './decoys.js';
 import { runFaults } from './fault-loop.js';
 import { heartbeat } from './heartbeat.js';
+import { bindSocketUnit, type HeldSocket } from './socket-unit.js';
 import { findPerl } from './reaper.js';
 import { RequestRecorder } from './recorder.js';
 import { Sampling } from './sampling.js';
@@ -87,10 +88,16 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
 
   const outputFd = openSync(join(options.outDir, 'instance-console.log'), 'w');
   const perl = findPerl();
+  let socketUnit: HeldSocket | null = null;
+  if (options.socketActivation && !setup.attached) {
+    const held = perl === null ? null : bindSocketUnit(options.host, setup.port);
+    if (held !== null && 'fd' in held) socketUnit = held;
+    else notes.push(`no socket activation (${perl === null ? 'perl not found' : `bind failed: ${held?.error}`}): the cop binds its own socket`);
+  }
   const decoys = startDecoys(setup.instance, setup.runtimeDir, setup.env);
   const supervisor = new OuterSupervisor({
     command: setup.copCommand, env: setup.env, instance: setup.instance, copLock: setup.paths.lockFile('cop'),
-    restartMs: options.restartMs, outputFd, perl, onEvent: event,
+    restartMs: options.restartMs, outputFd, perl, listenFd: socketUnit?.fd ?? null, onEvent: event,
   });
   const sampling = new Sampling({
     paths: setup.paths, instance: setup.instance, host: options.host, port: setup.port,
@@ -159,6 +166,7 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
     notes.push('--keep-running: the instance was left running; the after-stop checks were skipped');
   } else {
     const stop = await supervisor.stop(STOP_TIMEOUT_MS);
+    socketUnit?.close(); // systemd closes the socket unit's socket when the unit stops
     event({ at: Date.now(), type: 'instance-stop', result: stop });
     const deadline = Date.now() + STRAY_GRACE_MS;
     const clean = () => scanInstance(setup.instance).every((p) => p.state === 'Z') && TIERS.every((t) => findLockHolder(setup.paths.lockFile(t)) === null);

@@ -3,6 +3,9 @@
 // Perl shim that marks itself PR_SET_CHILD_SUBREAPER, forks the cop and reaps every descendant that
 // is reparented to it, reporting on fd 3. Without Perl the cop is started directly and the orphans
 // of a killed cop go to the host's init (which, in some containers, never reaps them).
+// With CHAOS_LISTEN_FD=4 the shim also plays tripod.socket: it puts the harness's bound socket (fd 4)
+// in the LISTEN state (it never accepts) and hands it to the cop as fd 3 with LISTEN_PID/LISTEN_FDS,
+// as systemd does for socket activation.
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -18,10 +21,23 @@ open(my $out, '>&=', 3) or die "fd 3: $!";
 $out->autoflush(1);
 print $out "subreaper $ok\\n";
 my ($instance, @cmd) = @ARGV;
+my $listen = delete $ENV{CHAOS_LISTEN_FD};
+my $sock; # lives as long as the shim: a handle going out of scope would close the fd
+if (defined $listen) {
+  open($sock, '+<&=', $listen) or die "fd $listen: $!";
+  listen($sock, 511) or die "listen: $!";
+}
 my $pid = fork();
 die "fork: $!" unless defined $pid;
 if ($pid == 0) {
   POSIX::close(3);
+  if (defined $listen) {
+    POSIX::dup2($listen, 3) or POSIX::_exit(126);
+    POSIX::close($listen);
+    $ENV{LISTEN_PID} = $$;
+    $ENV{LISTEN_FDS} = 1;
+    $ENV{LISTEN_FDNAMES} = 'http';
+  }
   $SIG{PIPE} = 'DEFAULT';
   $ENV{TRIPOD_INSTANCE} = $instance;
   $ENV{TRIPOD_TIER} = 'cop';

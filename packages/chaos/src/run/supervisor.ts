@@ -19,6 +19,8 @@ export interface SupervisorOptions {
   readonly outputFd: number;
   /** Path of perl for the subreaper shim, or null to start the cop directly. */
   readonly perl: string | null;
+  /** A bound socket the harness holds for the instance's life, passed to each cop (socket activation; needs the shim). */
+  readonly listenFd: number | null;
   readonly onEvent: (event: ChaosEvent) => void;
 }
 
@@ -113,7 +115,10 @@ export class OuterSupervisor {
       child.once('exit', (code, signal) => onCopExit(pid, code, signal));
       return;
     }
-    const shimProcess = spawn(perl, ['-e', SUBREAPER_SCRIPT, instance, ...command], { env, detached: true, stdio: ['ignore', outputFd, outputFd, 'pipe'] });
+    const { listenFd } = this.options;
+    const shimEnv = listenFd === null ? env : { ...env, CHAOS_LISTEN_FD: '4' };
+    const stdio = listenFd === null ? ['ignore', outputFd, outputFd, 'pipe'] : ['ignore', outputFd, outputFd, 'pipe', listenFd];
+    const shimProcess = spawn(perl, ['-e', SUBREAPER_SCRIPT, instance, ...command], { env: shimEnv, detached: true, stdio: stdio as ('ignore' | 'pipe' | number)[] });
     const gone = new Promise<void>((resolve) => shimProcess.once('close', () => resolve()));
     const shim: Shim = { process: shimProcess, gone };
     this.shims.add(shim);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseInternalArgs } from '../src/args.js';
+import { parseInternalArgs } from '../src/config/internal-args.js';
 
 test('the manager form is read without yargs', () => {
   assert.deepEqual(parseInternalArgs(['--config-json', '{"a":1}', '--inherited-fds', '2', '--handover']), { configJson: '{"a":1}', inheritedFds: 2, handover: true });

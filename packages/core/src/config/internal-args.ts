@@ -1,6 +1,6 @@
-// The server's command line. A manager always starts it with exactly `--config-json JSON
-// --inherited-fds N [--handover]`: that form is read directly, because loading yargs costs a
-// restarting server ~100 ms before it can listen. Anything else goes through yargs (--help, flags).
+// The internal command line a parent tier starts its child with: exactly `--config-json JSON
+// --inherited-fds N [--handover]`. It is read directly, because loading yargs costs a restarting
+// tier ~50–100 ms before it can serve. Anything else goes through yargs (--help, flags).
 
 export interface InternalArgs {
   readonly configJson: string;
