@@ -49,6 +49,8 @@ test('three graceful restarts under keep-alive and new-connection load fail noth
   assert.equal(await servingPid(inst.port), pids[3]);
   const status = readJsonFile<{ lastDrain: { outcome: string } | null; servers: { role: string }[]; exitsByCause: Record<string, number> }>(inst.paths.statusFile)!;
   assert.equal(status.lastDrain?.outcome, 'success', 'the old server reported a successful drain');
-  assert.equal(status.exitsByCause.requested, 3, 'three servers exited because they were asked to');
-  assert.deepEqual(status.servers.map((s) => s.role), ['serving']);
+  // Three replaced servers, plus the standby each restart replaced, exited because they were asked to.
+  assert.ok((status.exitsByCause.requested ?? 0) >= 3, JSON.stringify(status.exitsByCause));
+  assert.deepEqual(Object.keys(status.exitsByCause), ['requested'], 'no server crashed');
+  assert.deepEqual(status.servers.filter((s) => s.role !== 'standby').map((s) => s.role), ['serving']);
 });

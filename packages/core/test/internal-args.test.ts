@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { parseInternalArgs } from '../src/config/internal-args.js';
 
 test('the manager form is read without yargs', () => {
-  assert.deepEqual(parseInternalArgs(['--config-json', '{"a":1}', '--inherited-fds', '2', '--handover']), { configJson: '{"a":1}', inheritedFds: 2, handover: true });
-  assert.deepEqual(parseInternalArgs(['--config-json', '{}']), { configJson: '{}', inheritedFds: 0, handover: false });
+  assert.deepEqual(parseInternalArgs(['--config-json', '{"a":1}', '--inherited-fds', '2', '--handover']), { configJson: '{"a":1}', inheritedFds: 2, handover: true, standby: false });
+  assert.deepEqual(parseInternalArgs(['--config-json', '{}']), { configJson: '{}', inheritedFds: 0, handover: false, standby: false });
 });
 
 test('anything else goes to the full parser', () => {
@@ -13,4 +13,8 @@ test('anything else goes to the full parser', () => {
   assert.equal(parseInternalArgs(['--config-json', '{}', '--listen', '127.0.0.1:1']), null);
   assert.equal(parseInternalArgs(['--config-json', '{}', '--inherited-fds', 'x']), null);
   assert.equal(parseInternalArgs(['--config-json']), null);
+});
+
+test('--standby marks a warm standby server', () => {
+  assert.equal(parseInternalArgs(['--config-json', '{}', '--standby'])?.standby, true);
 });

@@ -59,6 +59,7 @@ export class ServerRunner {
       drainTimeoutMs: config.drainTimeoutMs,
       killGraceMs: config.killGraceMs,
       policy: config.restart,
+      standby: config.standby,
     };
     const wasServing = this.isServing;
     const { state, actions } = decide(this.current, event, ctx);
@@ -77,7 +78,12 @@ export class ServerRunner {
     const { log } = this.options;
     switch (action.type) {
       case 'spawn':
-        return this.spawnServer(action.id, action.handover);
+        return this.spawnServer(action.id, action.handover, action.standby);
+      case 'promote': {
+        const child = this.children.get(action.pid);
+        if (child?.connected) child.send({ type: 'go' });
+        return;
+      }
       case 'signal':
         if (action.group) sendSignal(-action.pid, action.signal);
         else if (this.children.has(action.pid)) sendSignal(action.pid, action.signal);
@@ -102,12 +108,13 @@ export class ServerRunner {
     }
   }
 
-  private spawnServer(id: number, handover: boolean): void {
+  private spawnServer(id: number, handover: boolean, standby: boolean): void {
     const { instance, serverBin, inheritedFds } = this.options;
     const { config } = this;
     const fds = Array.from({ length: inheritedFds }, (_, i) => 3 + i);
     const args = [serverBin, '--config-json', JSON.stringify(config), '--inherited-fds', String(inheritedFds)];
     if (handover) args.push('--handover');
+    if (standby) args.push('--standby');
     let child: ChildProcess;
     try {
       child = spawn(process.execPath, args, {
@@ -137,6 +144,7 @@ export class ServerRunner {
 
   private onMessage(pid: number, message: { type?: string } & Record<string, unknown>): void {
     if (message.type === 'ready') this.dispatch({ type: 'ready', pid });
+    else if (message.type === 'standby') this.dispatch({ type: 'standby-ready', pid });
     else if (message.type === 'drained') {
       const report: DrainReport = {
         pid,

@@ -2,7 +2,7 @@
 // No processes, timers or clocks here; the runner carries the actions out.
 import { decideRestart, trimDeaths, type Death, type RestartPolicy } from '@tripod/core';
 
-export type Role = 'starting' | 'serving' | 'draining';
+export type Role = 'standby' | 'starting' | 'serving' | 'draining';
 
 export interface ServerProc {
   readonly id: number;
@@ -14,6 +14,8 @@ export interface ServerProc {
   readonly handover: boolean;
   /** We asked it to stop (drain, stop, replaced): its exit is not a crash. */
   readonly stopRequested: boolean;
+  /** A standby that has loaded the application and waits for `go`. */
+  readonly standbyReady: boolean;
 }
 
 export interface LastExit {
@@ -45,11 +47,14 @@ export type SupervisorEvent =
   | { readonly type: 'spawned'; readonly id: number; readonly pid: number }
   | { readonly type: 'spawn-failed'; readonly id: number; readonly error: string }
   | { readonly type: 'ready'; readonly pid: number }
+  | { readonly type: 'standby-ready'; readonly pid: number }
   | { readonly type: 'exited'; readonly pid: number; readonly code: number | null; readonly signal: string | null }
   | { readonly type: 'timer'; readonly name: string };
 
 export type Action =
-  | { readonly type: 'spawn'; readonly id: number; readonly handover: boolean }
+  | { readonly type: 'spawn'; readonly id: number; readonly handover: boolean; readonly standby: boolean }
+  /** Tell a ready standby to listen now. */
+  | { readonly type: 'promote'; readonly pid: number }
   | { readonly type: 'signal'; readonly pid: number; readonly signal: 'SIGTERM' | 'SIGKILL'; readonly group: boolean }
   | { readonly type: 'arm'; readonly name: string; readonly ms: number }
   | { readonly type: 'cancel'; readonly name: string }
@@ -64,6 +69,8 @@ export interface DecideContext {
   readonly drainTimeoutMs: number;
   readonly killGraceMs: number;
   readonly policy: RestartPolicy;
+  /** Keep a warm standby server. */
+  readonly standby: boolean;
 }
 
 export interface Decision {
@@ -100,17 +107,30 @@ function tally(counts: Readonly<Record<string, number>>, key: string): Record<st
   return { ...counts, [key]: (counts[key] ?? 0) + 1 };
 }
 
-/** Starts a server when one should run and none is starting or serving. */
+/** Starts a server when one should run and none is starting or serving: the warm standby if one waits, else a new one. */
 function ensureServer(state: SupervisorState, ctx: DecideContext, actions: Action[]): SupervisorState {
   if (state.goal !== 'run' || state.stayDown !== null || state.backoffUntil !== null) return state;
   if (state.procs.some((p) => p.role === 'starting' || p.role === 'serving')) return state;
-  return spawn(state, ctx, actions, state.procs.some((p) => p.role === 'draining'));
+  const standby = state.procs.find((p) => p.role === 'standby' && p.standbyReady && p.pid !== null);
+  if (standby) {
+    actions.push({ type: 'promote', pid: standby.pid! }, { type: 'arm', name: launchTimer(standby.id), ms: ctx.launchTimeoutMs }, log('info', 'server.promote', { pid: standby.pid }));
+    return replace(state, standby.id, { role: 'starting', startedAt: ctx.now, standbyReady: false });
+  }
+  return spawn(state, ctx, actions, state.procs.some((p) => p.role === 'draining'), false);
 }
 
-function spawn(state: SupervisorState, ctx: DecideContext, actions: Action[], handover: boolean): SupervisorState {
+/** Starts a warm standby once a server serves, when configured and none exists. */
+function ensureStandby(state: SupervisorState, ctx: DecideContext, actions: Action[]): SupervisorState {
+  if (!ctx.standby || state.goal !== 'run' || state.stayDown !== null) return state;
+  if (state.procs.some((p) => p.role === 'standby') || !state.procs.some((p) => p.role === 'serving')) return state;
+  return spawn(state, ctx, actions, false, true);
+}
+
+function spawn(state: SupervisorState, ctx: DecideContext, actions: Action[], handover: boolean, standby: boolean): SupervisorState {
   const id = state.nextId;
-  const proc: ServerProc = { id, pid: null, role: 'starting', startedAt: ctx.now, readyAt: null, handover, stopRequested: false };
-  actions.push({ type: 'spawn', id, handover }, { type: 'arm', name: launchTimer(id), ms: ctx.launchTimeoutMs });
+  const role: Role = standby ? 'standby' : 'starting';
+  const proc: ServerProc = { id, pid: null, role, startedAt: ctx.now, readyAt: null, handover, stopRequested: false, standbyReady: false };
+  actions.push({ type: 'spawn', id, handover, standby }, { type: 'arm', name: launchTimer(id), ms: ctx.launchTimeoutMs });
   return { ...state, nextId: id + 1, procs: [...state.procs, proc] };
 }
 
@@ -129,6 +149,15 @@ function onExited(state: SupervisorState, event: Extract<SupervisorEvent, { type
   const proc = state.procs.find((p) => p.pid === event.pid);
   if (!proc) return state;
   const requested = proc.stopRequested;
+  if (proc.role === 'standby') {
+    // A standby never served: its death is no outage and no crash of the service. The next server
+    // that becomes ready starts another (never a loop of them).
+    actions.push({ type: 'cancel', name: launchTimer(proc.id) }, { type: 'signal', pid: event.pid, signal: 'SIGKILL', group: true });
+    actions.push(log(requested ? 'info' : 'warn', 'server.standby-exit', { pid: event.pid, code: event.code, signal: event.signal, requested }));
+    const next = { ...state, procs: state.procs.filter((p) => p.id !== proc.id) };
+    if (next.goal === 'stop' && next.procs.length === 0) actions.push({ type: 'all-stopped' });
+    return next;
+  }
   const death: Death = { at: ctx.now, code: event.code, signal: event.signal, requested, uptimeMs: ctx.now - proc.startedAt };
   actions.push(
     { type: 'cancel', name: launchTimer(proc.id) },
@@ -178,7 +207,7 @@ function onTimer(state: SupervisorState, name: string, ctx: DecideContext, actio
   const [kind, idText] = name.split(':');
   const proc = state.procs.find((p) => p.id === Number(idText));
   if (!proc || proc.pid === null) return state;
-  if (kind === 'launch' && proc.role === 'starting') {
+  if (kind === 'launch' && (proc.role === 'starting' || (proc.role === 'standby' && !proc.standbyReady))) {
     actions.push(log('error', 'server.launch-timeout', { pid: proc.pid, ms: ctx.launchTimeoutMs }));
     actions.push({ type: 'signal', pid: proc.pid, signal: 'SIGKILL', group: true });
   } else if (kind === 'drain' && proc.role === 'draining') {
@@ -205,8 +234,12 @@ function onRestart(state: SupervisorState, ctx: DecideContext, actions: Action[]
     return state;
   }
   actions.push({ type: 'cancel', name: BACKOFF }, log('info', 'server.restart', { graceful: true }));
-  if (state.procs.some((p) => p.role === 'serving')) return spawn(woken, ctx, actions, true);
-  return ensureServer(woken, ctx, actions);
+  // A planned restart starts a fresh server (the configuration may have been reloaded) and replaces
+  // the standby too, once the new server is ready.
+  let next = woken;
+  for (const standby of woken.procs.filter((p) => p.role === 'standby')) next = drain(next, standby, ctx.killGraceMs, actions);
+  if (next.procs.some((p) => p.role === 'serving')) return spawn(next, ctx, actions, true, false);
+  return ensureServer(next, ctx, actions);
 }
 
 /** The supervisor's transition function. */
@@ -243,6 +276,16 @@ export function decide(state: SupervisorState, event: SupervisorEvent, ctx: Deci
       for (const old of next.procs) {
         if (old.id !== proc.id && old.role === 'serving') next = drain(next, old, ctx.drainTimeoutMs + ctx.killGraceMs, actions);
       }
+      next = ensureStandby(next, ctx, actions);
+      break;
+    }
+    case 'standby-ready': {
+      const proc = state.procs.find((p) => p.pid === event.pid);
+      if (!proc || proc.role !== 'standby') break;
+      actions.push({ type: 'cancel', name: launchTimer(proc.id) }, log('info', 'server.standby', { pid: event.pid }));
+      next = replace(state, proc.id, { standbyReady: true });
+      // A server died while this one was loading: it takes over now.
+      next = ensureServer(next, ctx, actions);
       break;
     }
     case 'exited':

@@ -3,21 +3,22 @@ import { test } from 'node:test';
 import { DEFAULT_RESTART_POLICY } from '@tripod/core';
 import { decide, exitCause, INITIAL_STATE, type Action, type DecideContext, type SupervisorEvent, type SupervisorState } from '../src/supervisor.js';
 
-const ctx = (now: number, random = 0.5): DecideContext => ({
+const ctx = (now: number, random = 0.5, standby = false): DecideContext => ({
   now,
   random,
   launchTimeoutMs: 10_000,
   drainTimeoutMs: 5000,
   killGraceMs: 1000,
   policy: { ...DEFAULT_RESTART_POLICY, jitter: 0 },
+  standby,
 });
 
 /** Feeds events in order; returns the final state and every action, with the clock at `now`. */
-function run(events: [number, SupervisorEvent][], from: SupervisorState = INITIAL_STATE) {
+function run(events: [number, SupervisorEvent][], from: SupervisorState = INITIAL_STATE, standby = false) {
   let state = from;
   const actions: Action[] = [];
   for (const [now, event] of events) {
-    const d = decide(state, event, ctx(now));
+    const d = decide(state, event, ctx(now, 0.5, standby));
     state = d.state;
     actions.push(...d.actions);
   }
@@ -28,7 +29,7 @@ const of = <T extends Action['type']>(actions: Action[], type: T) => actions.fil
 
 test('start spawns one server and arms its launch deadline', () => {
   const { state, actions } = run([[0, { type: 'start' }]]);
-  assert.deepEqual(of(actions, 'spawn'), [{ type: 'spawn', id: 1, handover: false }]);
+  assert.deepEqual(of(actions, 'spawn'), [{ type: 'spawn', id: 1, handover: false, standby: false }]);
   assert.deepEqual(of(actions, 'arm'), [{ type: 'arm', name: 'launch:1', ms: 10_000 }]);
   assert.equal(state.procs[0]?.role, 'starting');
 });
@@ -82,7 +83,7 @@ test('stop drains every server and reports all-stopped once the last exits; its 
 
 test('a graceful restart starts a handover server and drains the old one only once the new is ready', () => {
   const asked = run([[1000, { type: 'restart' }]], run(serving).state);
-  assert.deepEqual(of(asked.actions, 'spawn'), [{ type: 'spawn', id: 2, handover: true }]);
+  assert.deepEqual(of(asked.actions, 'spawn'), [{ type: 'spawn', id: 2, handover: true, standby: false }]);
   assert.equal(of(asked.actions, 'signal').length, 0, 'the old server keeps serving until the new one is ready');
   const ready = run([[1001, { type: 'spawned', id: 2, pid: 200 }], [1200, { type: 'ready', pid: 200 }]], asked.state);
   assert.deepEqual(of(ready.actions, 'signal'), [{ type: 'signal', pid: 100, signal: 'SIGTERM', group: false }]);
@@ -116,4 +117,42 @@ test('exitCause names requested stops, signals and codes', () => {
   assert.equal(exitCause(true, 0, null), 'requested');
   assert.equal(exitCause(false, null, 'SIGSEGV'), 'signal:SIGSEGV');
   assert.equal(exitCause(false, 1, null), 'code:1');
+});
+
+test('with a standby configured: a standby starts once a server serves, and takes over a crash at once', () => {
+  const up = run(serving, INITIAL_STATE, true);
+  assert.deepEqual(of(up.actions, 'spawn'), [{ type: 'spawn', id: 1, handover: false, standby: false }, { type: 'spawn', id: 2, handover: false, standby: true }]);
+  const waiting = run([[60, { type: 'spawned', id: 2, pid: 200 }], [300, { type: 'standby-ready', pid: 200 }]], up.state, true);
+  assert.deepEqual(waiting.state.procs.map((p) => [p.pid, p.role, p.standbyReady]), [[100, 'serving', false], [200, 'standby', true]]);
+  const crash = run([[1000, { type: 'exited', pid: 100, code: null, signal: 'SIGKILL' }]], waiting.state, true);
+  assert.deepEqual(of(crash.actions, 'promote'), [{ type: 'promote', pid: 200 }]);
+  assert.equal(of(crash.actions, 'spawn').length, 0, 'no cold start while a standby waits');
+  const promoted = run([[1010, { type: 'ready', pid: 200 }]], crash.state, true);
+  assert.deepEqual(of(promoted.actions, 'spawn'), [{ type: 'spawn', id: 3, handover: false, standby: true }], 'a new standby once the promoted one serves');
+});
+
+test('a standby that dies is no crash of the service and is not respawned in a loop', () => {
+  const waiting = run([...serving, [60, { type: 'spawned', id: 2, pid: 200 }], [300, { type: 'standby-ready', pid: 200 }]], INITIAL_STATE, true);
+  const died = run([[400, { type: 'exited', pid: 200, code: 6, signal: null }]], waiting.state, true);
+  assert.equal(of(died.actions, 'spawn').length, 0);
+  assert.deepEqual(died.state.deaths, waiting.state.deaths, 'not counted by the restart policy');
+  assert.deepEqual(died.state.procs.map((p) => p.role), ['serving']);
+});
+
+test('a server that dies while the standby is still loading is replaced by it once it is ready', () => {
+  const loading = run([...serving, [60, { type: 'spawned', id: 2, pid: 200 }]], INITIAL_STATE, true);
+  const crash = run([[100, { type: 'exited', pid: 100, code: 1, signal: null }]], loading.state, true);
+  const coldStarts = of(crash.actions, 'spawn');
+  assert.equal(coldStarts.length, 1, 'a cold start begins at once');
+  const ready = run([[150, { type: 'standby-ready', pid: 200 }]], crash.state, true);
+  assert.equal(of(ready.actions, 'promote').length, 0, 'the cold start is already under way: the standby keeps waiting');
+});
+
+test('stop and graceful restart also stop the standby', () => {
+  const waiting = run([...serving, [60, { type: 'spawned', id: 2, pid: 200 }], [300, { type: 'standby-ready', pid: 200 }]], INITIAL_STATE, true);
+  const stopped = run([[1000, { type: 'stop', graceful: true }]], waiting.state, true);
+  assert.deepEqual(of(stopped.actions, 'signal').map((a) => a.pid).sort(), [100, 200]);
+  const restarted = run([[1000, { type: 'restart' }]], waiting.state, true);
+  assert.deepEqual(of(restarted.actions, 'signal').map((a) => [a.pid, a.signal]), [[200, 'SIGTERM']]);
+  assert.deepEqual(of(restarted.actions, 'spawn'), [{ type: 'spawn', id: 3, handover: true, standby: false }]);
 });

@@ -1,6 +1,7 @@
 // Messages a server sends its manager over the IPC channel (none when it was started by hand).
 
 export type ServerMessage =
+  | { readonly type: 'standby'; readonly pid: number }
   | { readonly type: 'ready'; readonly pid: number }
   | { readonly type: 'locked'; readonly pid: number }
   | { readonly type: 'draining'; readonly pid: number }
@@ -14,4 +15,26 @@ export function tellManager(message: ServerMessage): void {
   } catch {
     // the manager is gone; the cop will deal with us
   }
+}
+
+/**
+ * A standby server waits here until its manager says `go` (true), or until it should stop without
+ * ever serving (false): SIGTERM, or the manager gone (nobody would promote an orphaned standby).
+ */
+export function waitForGo(stopRequested: Promise<unknown>): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve(false);
+    const onMessage = (message: { type?: string }) => {
+      if (message?.type === 'go') done(true);
+    };
+    const onDisconnect = () => done(false);
+    const done = (go: boolean) => {
+      process.off('message', onMessage);
+      process.off('disconnect', onDisconnect);
+      resolve(go);
+    };
+    process.on('message', onMessage);
+    process.once('disconnect', onDisconnect);
+    void stopRequested.then(() => done(false));
+  });
 }

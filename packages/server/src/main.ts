@@ -10,7 +10,7 @@ import { createLog, type Log } from '@tripod/core/log/logger';
 import { runtimePaths } from '@tripod/core/paths';
 import { loadApp } from './app-loader.js';
 import { createHost } from './host.js';
-import { tellManager } from './ipc.js';
+import { tellManager, waitForGo } from './ipc.js';
 
 export interface ServerOptions {
   readonly config: TripodConfig;
@@ -18,6 +18,8 @@ export interface ServerOptions {
   readonly inheritedFds: number;
   /** Started to replace a running server (graceful restart); only logged: every server listens first. */
   readonly handover: boolean;
+  /** A warm standby: load the application, then wait for the manager's `go` before listening. */
+  readonly standby: boolean;
 }
 
 const LOCK_RETRY_MS = 25;
@@ -59,6 +61,18 @@ export async function runServer(options: ServerOptions): Promise<number> {
     delete process.env[ENV_TIER];
     const app = await loadApp(config.app, config.staticDir);
     const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }));
+    if (options.standby) {
+      tellManager({ type: 'standby', pid: process.pid });
+      void log.activate();
+      if (!(await waitForGo(stopRequested))) {
+        log.info('server.standby-exit', {});
+        clearInterval(keepAlive);
+        process.disconnect?.();
+        await log.close();
+        return EXIT.OK;
+      }
+      log.info('server.promoted', {});
+    }
     if (options.inheritedFds > 0) {
       for (let i = 0; i < options.inheritedFds; i++) await host.listenFd(3 + i, config.backlog);
     } else {

@@ -22,6 +22,7 @@ export const CONFIG_FLAGS: Readonly<Record<string, OptionSpec & { field: string 
   app: { field: 'app', type: 'string', describe: 'module exporting the request handler (default: the built-in application)' },
   'static-dir': { field: 'staticDir', type: 'string', describe: 'directory the built-in application serves files from' },
   backlog: { field: 'backlog', type: 'number', describe: 'accept-queue length of each listener' },
+  standby: { field: 'standby', type: 'boolean', describe: 'keep a warm standby server that replaces a dead one at once (--no-standby to save its memory)' },
   'check-interval-ms': { field: 'checkIntervalMs', type: 'number', describe: "the cop's check period" },
   'probe-timeout-ms': { field: 'probeTimeoutMs', type: 'number', describe: 'deadline of one heartbeat probe' },
   'probe-failures': { field: 'probeFailures', type: 'number', describe: 'consecutive probe failures that mean wedged' },

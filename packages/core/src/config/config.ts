@@ -19,6 +19,8 @@ export interface TripodConfig {
   readonly staticDir: string | null;
   /** Accept-queue length for each listener (positional `listen` backlog). */
   readonly backlog: number;
+  /** Keep a warm standby server (application loaded, not listening) to replace a dead one at once. */
+  readonly standby: boolean;
   /** The cop's check period. */
   readonly checkIntervalMs: number;
   /** Deadline of one heartbeat probe. */
@@ -45,6 +47,7 @@ export const DEFAULTS = Object.freeze({
   logLevel: 'info' as Level,
   listen: [{ host: '127.0.0.1', port: 8080 }] as readonly Listener[],
   backlog: 511,
+  standby: true,
   checkIntervalMs: 1000,
   probeTimeoutMs: 1000,
   probeFailures: 2,

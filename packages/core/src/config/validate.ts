@@ -52,6 +52,15 @@ function listeners(value: unknown): Listener[] {
   return parsed;
 }
 
+function boolean(raw: Record<string, unknown>, field: string, fallback: boolean): boolean {
+  const value = raw[field];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw invalid(field, value, 'must be true or false');
+}
+
 function optionalPath(raw: Record<string, unknown>, field: string, base: string): string | null {
   const value = raw[field];
   if (value === undefined || value === null || value === '') return null;
@@ -88,6 +97,7 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
     app: optionalPath(raw, 'app', cwd),
     staticDir: optionalPath(raw, 'staticDir', cwd),
     backlog: integer(raw, 'backlog', DEFAULTS.backlog, 1, 65_535),
+    standby: boolean(raw, 'standby', DEFAULTS.standby),
     checkIntervalMs,
     probeTimeoutMs,
     probeFailures: integer(raw, 'probeFailures', DEFAULTS.probeFailures, 1, 100),
