@@ -9,6 +9,8 @@ export interface ServerStatus {
   readonly startedAt: number;
   readonly readyAt: number | null;
   readonly handover: boolean;
+  /** A standby that has loaded the application and can take over at once. */
+  readonly standbyReady: boolean;
 }
 
 export interface ManagerStatus {
@@ -39,7 +41,7 @@ export function buildStatus(runner: ServerRunner, startedAt: number): ManagerSta
     writtenAt: Date.now(),
     goal: s.goal,
     serverExpected: runner.isServing,
-    servers: s.procs.map((p) => ({ pid: p.pid, role: p.role, startedAt: p.startedAt, readyAt: p.readyAt, handover: p.handover })),
+    servers: s.procs.map((p) => ({ pid: p.pid, role: p.role, startedAt: p.startedAt, readyAt: p.readyAt, handover: p.handover, standbyReady: p.standbyReady })),
     restarts: s.restarts,
     consecutiveCrashes: s.consecutiveCrashes,
     backoffUntil: s.backoffUntil,

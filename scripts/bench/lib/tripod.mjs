@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULTS, findLockHolder, instanceIdFor, runtimePaths, scanInstance } from '@tripod/core';
+import { DEFAULTS, findLockHolder, instanceIdFor, readJsonFile, runtimePaths, scanInstance } from '@tripod/core';
 import { answeringPid } from './http-get.mjs';
 import { cleanEnv, freePort } from './ports.mjs';
 import { ageMs, isAlive } from './proc.mjs';
@@ -73,7 +73,17 @@ export async function startTripod(extraArgs = []) {
         'server-stop': { server: PROBED_AFTER_MS },
         'graceful-restart': {},
       }[fault];
-      await waitFor(`${fault} victims old enough`, () => Object.entries(needs).every(([tier, ms]) => (ageMs(holder(tier)) ?? 0) >= ms + AGE_MARGIN_MS), 30_000, 50);
+      // A server's age counts from when the manager started it serving: a promoted standby is an old
+      // process with a fresh run, and the restart policy judges the run.
+      const serverRunMs = () => {
+        const pid = holder('server');
+        const serving = readJsonFile(paths.statusFile)?.servers?.find((s) => s.role === 'serving' && s.pid === pid);
+        return serving ? Math.min(ageMs(pid) ?? 0, Date.now() - serving.startedAt) : 0;
+      };
+      const age = (tier) => (tier === 'server' ? serverRunMs() : (ageMs(holder(tier)) ?? 0));
+      await waitFor(`${fault} victims old enough`, () => Object.entries(needs).every(([tier, ms]) => age(tier) >= ms + AGE_MARGIN_MS), 30_000, 50);
+      // The steady state includes the warm standby (on by default): wait until it can take over.
+      await waitFor('the warm standby ready', () => readJsonFile(paths.statusFile)?.servers?.some((s) => s.role === 'standby' && s.standbyReady), 30_000, 50);
     },
     /** Injects `fault` at once; returns the PID serving before it and the PIDs that must be gone after recovery. */
     inject(fault) {
