@@ -1,5 +1,6 @@
 // Attributing each failed request to the fault in progress and judging it: expected (the fault may
 // cause it), planned-stop (inside a planned stop), or a violation naming the invariant it breaks.
+import { groupBy } from './group.js';
 import { expectedFailures, isPlannedStop, type FaultKind, type FaultTier } from '../faults/fault.js';
 import type { ConnectionMode } from '../load/client.js';
 import type { Outcome } from '../load/outcome.js';
@@ -80,15 +81,7 @@ export function describeJudged(f: JudgedFailure, windows: readonly FaultWindow[]
 
 /** The violating failures folded into one violation per (invariant, fault): counts, first and last. */
 export function failureViolations(judged: readonly JudgedFailure[], windows: readonly FaultWindow[]): Violation[] {
-  const groups = new Map<string, JudgedFailure[]>();
-  for (const f of judged) {
-    if (f.verdict !== 'violation' || f.invariant === null) continue;
-    const key = `${f.invariant}|${f.fault ?? '-'}`;
-    const group = groups.get(key);
-    if (group) group.push(f);
-    else groups.set(key, [f]);
-  }
-  return [...groups.values()]
+  return groupBy(judged, (f) => (f.verdict !== 'violation' || f.invariant === null ? null : `${f.invariant}|${f.fault ?? '-'}`))
     .map((group) => {
       const first = group[0]!;
       const classes = new Map<string, number>();

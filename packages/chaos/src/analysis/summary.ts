@@ -1,5 +1,6 @@
 // The campaign's summary: faults by tier × kind with recovery times, requests and failures by class,
 // violations by invariant. Pure over the report's raw parts.
+import { groupBy } from './group.js';
 import type { FaultKind, FaultTier } from '../faults/fault.js';
 import { OUTCOMES, type Outcome } from '../load/outcome.js';
 import type { FaultRecord } from '../report/model.js';
@@ -64,14 +65,7 @@ export interface SummaryInput {
 }
 
 function tierKindRows(faults: readonly FaultRecord[]): TierKindRow[] {
-  const groups = new Map<string, FaultRecord[]>();
-  for (const f of faults) {
-    const key = `${f.tier} ${f.kind}`;
-    const group = groups.get(key);
-    if (group) group.push(f);
-    else groups.set(key, [f]);
-  }
-  return [...groups.values()]
+  return groupBy(faults, (f) => `${f.tier} ${f.kind}`)
     .map((group) => {
       const first = group[0]!;
       const recovered = group.filter((f) => f.recoveryMs !== null);
