@@ -58,6 +58,7 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
   // which the next decisions and the next server start use.
   const reload = async (args: Record<string, unknown> = {}) => {
     log.reopen();
+    runner.reopenServerLogs();
     if (typeof args.config === 'object' && args.config !== null) {
       const next = validateConfig(args.config as Record<string, unknown>);
       runner.config = next;

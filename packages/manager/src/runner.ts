@@ -158,6 +158,11 @@ export class ServerRunner {
     } else if (message.type === 'locked') this.options.log.debug('server.locked', { pid });
   }
 
+  /** Passes SIGHUP to every server, so each reopens its log file too (logrotate renames them all). */
+  reopenServerLogs(): void {
+    for (const pid of this.children.keys()) sendSignal(pid, 'SIGHUP');
+  }
+
   /** Cancels every timer (at manager exit). */
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
