@@ -166,14 +166,20 @@ export class Cop {
   }
 
   /**
-   * Stray managers are killed before a new one starts. A stray server (its manager died) is asked to
-   * drain in the background when the cop holds the sockets, so its clients finish; otherwise it holds
-   * the port and must be gone before the cop can bind.
+   * Stray managers are killed before a new one starts. When the cop holds the sockets, the orphaned
+   * server that still holds server.lock keeps serving: the new manager drains it once its own server is
+   * ready, so a manager's death is invisible to clients. Other stray servers are asked to drain in the
+   * background. When the cop holds no sockets (it adopted the dead manager), every stray must be gone
+   * before it can bind.
    */
   private async clearStrays(): Promise<void> {
     const strays = findStrays(this.instance, this.drainingStrays);
+    const serverHolder = findLockHolder(this.paths.lockFile('server'));
     for (const stray of strays) {
-      if (stray.tier === 'server' && this.listeners !== null) {
+      if (stray.tier === 'server' && this.listeners !== null && stray.pid === serverHolder) {
+        // The orphan still serves: the next manager lets it drain once its own server is ready.
+        this.log.info('stray.left-for-handover', { pid: stray.pid });
+      } else if (stray.tier === 'server' && this.listeners !== null) {
         this.drainingStrays.add(stray.pid);
         countKill(this.status, 'server', 'stray');
         this.log.info('stray.drain', { pid: stray.pid });

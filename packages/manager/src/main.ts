@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import {
   EXIT, acquireLock, checkRuntimeDir, createLog, findLockHolder, identify, instanceIdFor, isInstanceTier, realKillDeps,
-  runtimePaths, safeKill, serveControl, tierBinary, validateConfig, writeJsonAtomic, type TripodConfig,
+  runtimePaths, safeKill, serveControl, tierBinary, validateConfig, writeJsonAtomic, type Log, type ProcessIdentity, type TripodConfig,
 } from '@tripod/core';
 import { controlHandler } from './control.js';
 import { ServerRunner } from './runner.js';
@@ -24,7 +24,7 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
   const instance = instanceIdFor(config.runtimeDir);
   log.info('manager.start', { instance, inheritedFds, listen: config.listen.map((l) => `${l.host}:${l.port}`) });
 
-  await stopStrayServer(paths.lockFile('server'), instance, config, log);
+  let orphan = findOrphanServer(paths.lockFile('server'), instance, log);
 
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finished = resolve));
@@ -45,6 +45,11 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
     onChange: writeStatus,
     onAllStopped: () => {
       if (shuttingDown) finished(EXIT.OK);
+    },
+    // The previous manager's server served until now; ours is ready, so it may drain.
+    onServing: () => {
+      if (orphan !== null) void drainOrphan(orphan, config, log);
+      orphan = null;
     },
   });
   let shuttingDown = false;
@@ -95,19 +100,25 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
   return code;
 }
 
-/** A server of this instance still holding server.lock (its manager died) is drained before we start ours. */
-async function stopStrayServer(lockPath: string, instance: string, config: TripodConfig, log: ReturnType<typeof createLog>): Promise<void> {
+/** The previous manager's server, if one of this instance still holds server.lock (it keeps serving for now). */
+function findOrphanServer(lockPath: string, instance: string, log: Log): ProcessIdentity | null {
   const holder = findLockHolder(lockPath);
-  if (holder === null) return;
+  if (holder === null) return null;
   const who = identify(holder);
   if (who === null || !isInstanceTier(holder, instance, 'server')) {
     log.warn('server.lock-foreign', { holder, path: lockPath });
-    return;
+    return null;
   }
+  log.info('server.orphan', { pid: holder, plan: 'drain it once our server is ready' });
+  return who;
+}
+
+/** Drains the orphan (SIGTERM: it lets server.lock go and finishes its connections), SIGKILL at the bound. */
+async function drainOrphan(who: ProcessIdentity, config: TripodConfig, log: Log): Promise<void> {
   const outcome = await safeKill(
     { ...who, tier: 'server', leadsGroup: true },
-    { reason: 'stray server from a previous manager', coreSignal: null, graceMs: config.drainTimeoutMs, killWaitMs: config.killGraceMs },
+    { reason: 'orphan of a previous manager, replaced', coreSignal: null, graceMs: config.drainTimeoutMs, killWaitMs: config.killGraceMs },
     realKillDeps((event, fields) => log.info(event, fields)),
   );
-  log.info('server.stray-stopped', { pid: holder, outcome });
+  log.info('server.orphan-drained', { pid: who.pid, outcome });
 }

@@ -26,6 +26,8 @@ export interface RunnerOptions {
   readonly log: Log;
   readonly onChange: () => void;
   readonly onAllStopped: () => void;
+  /** Called when a server starts serving after none did. */
+  readonly onServing?: () => void;
 }
 
 export class ServerRunner {
@@ -67,6 +69,7 @@ export class ServerRunner {
     this.trackOutage(wasServing, ctx.now);
     for (const action of actions) this.perform(action);
     this.options.onChange();
+    if (!wasServing && this.isServing) this.options.onServing?.();
   }
 
   private trackOutage(wasServing: boolean, now: number): void {
