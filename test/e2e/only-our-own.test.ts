@@ -31,15 +31,16 @@ test('decoys and PIDs in stale lock files survive server kills, manager kills an
   for (let round = 0; round < 2; round++) {
     const server = identify(inst.holder('server')!)!;
     process.kill(server.pid, 'SIGKILL');
-    await waitFor('a new server', async () => {
+    await waitFor('a new server holding server.lock', async () => {
       const pid = await servingPid(inst.port);
-      return pid !== null && pid !== server.pid;
+      return pid !== null && pid !== server.pid && inst.holder('server') === pid;
     }, 10_000);
     const manager = identify(inst.holder('manager')!)!;
     process.kill(manager.pid, 'SIGKILL');
     await waitFor('a new manager and server', async () => {
       const pid = inst.holder('manager');
-      return pid !== null && pid !== manager.pid && (await servingPid(inst.port)) !== null;
+      const serving = await servingPid(inst.port);
+      return pid !== null && pid !== manager.pid && serving !== null && inst.holder('server') === serving;
     }, 10_000);
     assert.ok(!isStillAlive(manager));
   }

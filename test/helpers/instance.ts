@@ -119,7 +119,11 @@ export async function startInstance(options: StartOptions = {}): Promise<Instanc
   };
   if (options.waitReady !== false) {
     try {
-      await waitFor(`a server answering on port ${port}`, () => servingPid(port), 15_000, 50);
+      // Ready means answering and holding server.lock (a server takes the lock just after it listens).
+      await waitFor(`a server answering on port ${port} and holding server.lock`, async () => {
+        const pid = await servingPid(port);
+        return pid !== null && inst.holder('server') === pid && inst.holder('manager') !== null;
+      }, 15_000, 50);
     } catch (err) {
       await inst.cleanup();
       throw new Error(`${(err as Error).message}\n--- cop output ---\n${out}`);

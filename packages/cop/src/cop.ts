@@ -108,7 +108,10 @@ export class Cop {
       case 'kill': {
         this.log.warn('kill.decide', { tier: action.tier, pid: action.pid, reason: action.reason });
         countKill(this.status, action.tier, action.cause);
-        const outcome = await killTier(action.pid, action.tier, action.reason, this.config.killGraceMs, this.kill, this.config.coreSignal);
+        // A wedged manager gets no SIGTERM: its handler would drain the healthy server it supervises.
+        // SIGKILL leaves that server serving, and the next manager takes it over without a gap.
+        const skipTerm = action.tier === 'manager';
+        const outcome = await killTier(action.pid, action.tier, action.reason, this.config.killGraceMs, this.kill, this.config.coreSignal, skipTerm);
         this.log.warn('kill.done', { tier: action.tier, pid: action.pid, outcome });
         return;
       }

@@ -9,7 +9,7 @@ export interface KillSettings {
 }
 
 /** Safe-kills `pid` if, and only if, it is a live `tier` process of this instance. */
-export async function killTier(pid: number, tier: Tier, reason: string, graceMs: number, s: KillSettings, coreSignal: NodeJS.Signals | null = null): Promise<SafeKillOutcome | 'not-ours'> {
+export async function killTier(pid: number, tier: Tier, reason: string, graceMs: number, s: KillSettings, coreSignal: NodeJS.Signals | null = null, skipTerm = false): Promise<SafeKillOutcome | 'not-ours'> {
   const who = identify(pid);
   if (who === null) return 'already-gone';
   if (!isInstanceTier(pid, s.instance, tier)) {
@@ -18,10 +18,10 @@ export async function killTier(pid: number, tier: Tier, reason: string, graceMs:
   }
   const stat = readStat(pid);
   // A stopped process cannot act on SIGTERM; let it run so it can drain.
-  if (stat?.state === 'T') sendSignal(pid, 'SIGCONT');
+  if (stat?.state === 'T' && !skipTerm) sendSignal(pid, 'SIGCONT');
   return safeKill(
     { ...who, tier, leadsGroup: stat?.pgrp === pid },
-    { reason, coreSignal, graceMs, killWaitMs: s.killGraceMs },
+    { reason, coreSignal, graceMs, killWaitMs: s.killGraceMs, skipTerm },
     realKillDeps((event, fields) => s.log.warn(event, fields)),
   );
 }

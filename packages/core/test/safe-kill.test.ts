@@ -114,3 +114,25 @@ test('ESRCH on SIGTERM means it exited; nothing more is sent', async () => {
   assert.deepEqual(world.signals, [[4321, 'SIGTERM']]);
   assert.equal(world.elapsed(), 0, 'no waiting after ESRCH');
 });
+
+test('skipTerm: no SIGTERM, straight to SIGKILL (after the core signal when one is set)', async () => {
+  const sent: string[] = [];
+  let alive = true;
+  let now = 0;
+  const deps = {
+    isStillAlive: () => alive,
+    signal: (pid: number, sig: NodeJS.Signals) => {
+      sent.push(`${pid}:${sig}`);
+      if (sig === 'SIGKILL') alive = false;
+      return true;
+    },
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+    now: () => now,
+    log: () => undefined,
+  };
+  const outcome = await safeKill({ pid: 42, starttime: 1, tier: 'manager', leadsGroup: true }, { reason: 'wedged', coreSignal: 'SIGABRT', graceMs: 100, killWaitMs: 100, skipTerm: true }, deps);
+  assert.equal(outcome, 'killed');
+  assert.deepEqual(sent, ['42:SIGABRT', '-42:SIGKILL']);
+});

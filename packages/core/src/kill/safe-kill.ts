@@ -16,6 +16,11 @@ export interface SafeKillOptions {
   readonly graceMs: number;
   /** How long to wait after SIGKILL for the process to disappear. */
   readonly killWaitMs: number;
+  /**
+   * Skip SIGTERM: for a wedged process whose SIGTERM handler would do harm if it ran (a manager's
+   * SIGTERM drains the healthy server it supervises, where SIGKILL leaves that server serving).
+   */
+  readonly skipTerm?: boolean;
 }
 
 export type SafeKillOutcome = 'already-gone' | 'exited' | 'killed' | 'survived';
@@ -48,7 +53,7 @@ export async function safeKill(target: KillTarget, options: SafeKillOptions, dep
     deps.log('kill.already-gone', fields);
     return 'already-gone';
   }
-  const steps: NodeJS.Signals[] = options.coreSignal ? [options.coreSignal, 'SIGTERM'] : ['SIGTERM'];
+  const steps: NodeJS.Signals[] = [...(options.coreSignal ? [options.coreSignal] : []), ...(options.skipTerm ? [] : ['SIGTERM' as const])];
   for (const sig of steps) {
     if (!deps.isStillAlive(target)) return 'exited';
     deps.log('kill.signal', { ...fields, signal: sig });
