@@ -74,7 +74,7 @@ async function startContainer(dir: string, port: number): Promise<Container> {
   // Killing tini (PID 1) makes the kernel kill the whole namespace.
   cleanups.push(() => killAllAndRemove(dir, unshare.exitCode === null && unshare.signalCode === null ? [...childrenOf(unshare.pid!).map((p) => p.pid), unshare.pid] : []));
   const tini = await waitFor('tini started by unshare', () => childrenOf(unshare.pid!)[0]?.pid, 5000);
-  await waitFor(`a server answering on port ${port}`, () => servingPid(port), 20_000, 50).catch((err: Error) => {
+  await waitFor(`a server answering on port ${port} and holding server.lock`, async () => (await servingPid(port)) !== null && findLockHolder(paths.lockFile('server')) !== null, 20_000, 50).catch((err: Error) => {
     throw new Error(`${err.message}\n${out}`);
   });
   return { unshare, exited, tini, holder: (tier) => findLockHolder(paths.lockFile(tier)), output: () => out };
