@@ -1,7 +1,7 @@
 // The manager's supervision logic, pure: decide(state, event, context) → { state, actions }.
 // No processes, timers or clocks here; the runner carries the actions out.
 import { decideRestart, trimDeaths, type Death } from '@tripod/core';
-import { INITIAL_STATE, type Action, type DecideContext, type Decision, type Role, type ServerProc, type SupervisorEvent, type SupervisorState } from './state.js';
+import type { Action, DecideContext, Decision, Role, ServerProc, SupervisorEvent, SupervisorState } from './state.js';
 
 export * from './state.js';
 
