@@ -1,10 +1,10 @@
 // tripod-cop: hold cop.lock, own the listening sockets, start and watch the manager and the server.
 import {
-  EXIT, TripodError, acquireLock, controlRequest, checkRuntimeDir, createLog, findLockHolder, instanceIdFor, isInstanceTier, isTripodError,
-  runtimePaths, sendSignal, type HeldLock, type TripodConfig,
+  EXIT, TripodError, acquireLock, checkRuntimeDir, createLog, findLockHolder, instanceIdFor, isInstanceTier, isTripodError,
+  runtimePaths, type HeldLock, type TripodConfig,
 } from '@tripod/core';
 import { Cop } from './cop.js';
-import { reloadCop } from './reload.js';
+import { handleSignals } from './signals.js';
 import { bindAll, type BoundListener } from './sockets.js';
 import { attachSystemd } from './systemd.js';
 import { findStrays, killTier } from './strays.js';
@@ -86,37 +86,14 @@ export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropS
   }, 1000);
 
   const stopped = new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      // A second Ctrl-C must not kill the cop in the middle of the drain it started.
-      if (stopping) return log.warn('cop.stop-repeat', { signal, why: 'already stopping' });
-      stopping = true;
-      log.info('cop.stop', { signal });
-      systemd.stopping();
-      if (timer) clearTimeout(timer);
-      void cop.stop().then(resolve);
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    handleSignals({
+      cop, log, paths, instance, loadConfig, systemd,
+      onStop: () => {
+        if (timer) clearTimeout(timer);
+        void cop.stop().then(resolve);
+      },
+    });
   });
-  // SIGUSR1: graceful server restart, over the control socket, or as SIGUSR1 to the verified manager
-  // when the socket does not answer. SIGHUP: reopen our log and reload the configuration.
-  const restartServer = async () => {
-    try {
-      const result = await controlRequest(paths.controlSocket, { cmd: 'server-restart' }, cop.config.probeTimeoutMs * 5);
-      log.info('control.forwarded', { cmd: 'server-restart', result });
-    } catch (err) {
-      const holder = findLockHolder(paths.lockFile('manager'));
-      const signalled = holder !== null && isInstanceTier(holder, instance, 'manager') && sendSignal(holder, 'SIGUSR1');
-      log.warn('control.forward-failed', { cmd: 'server-restart', error: (err as Error).message, fallback: signalled ? `SIGUSR1 to manager ${holder}` : 'none' });
-    }
-  };
-  process.on('SIGUSR1', () => setImmediate(() => void restartServer()));
-  process.on('SIGHUP', () => setImmediate(() => {
-    log.reopen();
-    systemd.reloading();
-    void reloadCop(cop, loadConfig, paths, log).finally(() => systemd.reloaded());
-  }));
   void loop();
   await stopped;
   clearInterval(guard);
