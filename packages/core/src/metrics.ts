@@ -149,7 +149,7 @@ function addHeartbeats(x: Exposition, { cop, now }: MetricsInput): void {
 
 function addServerState(x: Exposition, { manager, now }: MetricsInput): void {
   if (!manager) return;
-  for (const role of ['starting', 'serving', 'draining']) {
+  for (const role of ['standby', 'starting', 'serving', 'draining']) {
     const n = (manager.servers ?? []).filter((s) => s.role === role).length;
     x.add('tripod_servers', 'gauge', 'Server processes the manager runs, by role.', { role }, n);
   }

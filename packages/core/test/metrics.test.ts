@@ -24,6 +24,7 @@ const FULL: MetricsInput = {
     servers: [
       { pid: 300, role: 'serving', startedAt: NOW - 20_000 },
       { pid: 299, role: 'draining', startedAt: NOW - 40_000 },
+      { pid: 301, role: 'standby', startedAt: NOW - 19_000 },
     ],
     restarts: 5,
     consecutiveCrashes: 1,
@@ -61,6 +62,7 @@ test('every required family is present with the values of the inputs', () => {
   assert.equal(sample(text, 'tripod_listen_backlog', '{listener="[::1]:8081"}'), '128');
   assert.equal(sample(text, 'tripod_servers', '{role="draining"}'), '1');
   assert.equal(sample(text, 'tripod_servers', '{role="starting"}'), '0');
+  assert.equal(sample(text, 'tripod_servers', '{role="standby"}'), '1');
   assert.equal(sample(text, 'tripod_backoff', ''), '1');
   assert.equal(sample(text, 'tripod_backoff_remaining_seconds', ''), '1.5');
   assert.equal(sample(text, 'tripod_last_drain_duration_seconds', '{outcome="success"}'), '1.234');
