@@ -4,32 +4,19 @@ import { failureViolations, judgeFailure, type Failure, type FaultWindow } from 
 import { BUCKET_FIELDS, type BucketRow } from '../analysis/buckets.js';
 import type { Violation } from '../analysis/invariant-names.js';
 import { summarize } from '../analysis/summary.js';
-import type { PlannedFault } from '../schedule/schedule.js';
-import type { ChaosEvent, ChaosReport, CopRun, FaultRecord, InstanceInfo } from './model.js';
+import type { ChaosReport, FaultRecord } from './model.js';
 
-export interface CampaignParts {
-  readonly options: Readonly<Record<string, unknown>>;
-  readonly seed: number;
-  readonly startedAt: number;
-  readonly readyAt: number | null;
+/** What the campaign hands over: the report's own fields, plus the raw material the report is built from. */
+export type CampaignParts = Pick<ChaosReport, 'options' | 'seed' | 'startedAt' | 'readyAt' | 'endedAt' | 'instance' | 'schedule' | 'faults' | 'copRuns' | 'events' | 'failuresDropped' | 'samples' | 'notes'> & {
   /** When the load stopped (the end of the measured span). */
   readonly loadEndedAt: number;
-  readonly endedAt: number;
-  readonly instance: InstanceInfo;
-  readonly schedule: readonly PlannedFault[];
-  readonly faults: readonly FaultRecord[];
-  readonly copRuns: readonly CopRun[];
-  readonly events: readonly ChaosEvent[];
   /** Violations found by the samples and the after-stop check. */
   readonly sampleViolations: readonly Violation[];
   readonly failures: readonly Failure[];
-  readonly failuresDropped: number;
   readonly bucketOrigin: number;
   readonly bucketMs: number;
   readonly rows: readonly BucketRow[];
-  readonly samples: { readonly count: number; readonly scans: number };
-  readonly notes: readonly string[];
-}
+};
 
 /** The window of each injected fault; an unrecovered one lasts to the end. */
 export function faultWindows(faults: readonly FaultRecord[]): FaultWindow[] {
