@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import { controlRequest } from '../src/control/client.js';
 import { parseRequest, parseResponse, type ControlRequest } from '../src/control/protocol.js';
 import { serveControl } from '../src/control/server.js';
-import { TripodError, isTripodError } from '../src/errors.js';
+import { TripodError } from '../src/errors.js';
+import { rejection } from './reject.js';
 
 let dir: string;
 let socketPath: string;
@@ -41,15 +42,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function rejection(promise: Promise<unknown>): Promise<TripodError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(isTripodError(err), `not a TripodError: ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a rejection');
-}
 
 test('the socket file is mode 0600', () => {
   assert.equal(statSync(socketPath).mode & 0o777, 0o600);

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
-import { isTripodError, type TripodError } from '../src/errors.js';
 import { acquireLock } from '../src/lock/lockfile.js';
 import { findLockHolder, probeLock } from '../src/lock/probe.js';
+import { rejection } from './reject.js';
 
 const FS_EXT = createRequire(import.meta.url).resolve('fs-ext');
 // Takes the write lock on argv[2] with fs-ext, writes its PID, says "locked", then waits to be killed.
@@ -55,15 +55,6 @@ async function waitFor<T>(what: string, check: () => T | null | undefined | fals
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<TripodError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(isTripodError(err), `not a TripodError: ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a rejection');
-}
 
 /** Starts a child that holds the lock on `path`; resolves once it says so. */
 async function startHolder(path: string): Promise<ChildProcess & { pid: number }> {
