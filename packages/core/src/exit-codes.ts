@@ -25,11 +25,6 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** The exit code a process killed by `signal` reports in a shell: 128 + signal number. */
-export function exitCodeForSignal(signalNumber: number): number {
-  return 128 + signalNumber;
-}
-
 /** The exit code a tier reports for a TripodError that ends it. */
 export function exitCodeForError(err: TripodError): number {
   switch (err.code) {

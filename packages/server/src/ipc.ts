@@ -4,7 +4,6 @@ export type ServerMessage =
   | { readonly type: 'standby'; readonly pid: number }
   | { readonly type: 'ready'; readonly pid: number }
   | { readonly type: 'locked'; readonly pid: number }
-  | { readonly type: 'draining'; readonly pid: number }
   | { readonly type: 'drained'; readonly pid: number; readonly outcome: 'success' | 'timeout'; readonly openConnections: number; readonly ms: number };
 
 /** Sends `message` to the parent if an IPC channel is up; never throws. */

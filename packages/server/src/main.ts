@@ -95,7 +95,6 @@ export async function runServer(options: ServerOptions): Promise<number> {
     // Let the lock go first, so a replacement can take it while this one finishes its connections.
     lock?.release();
     lock = null;
-    tellManager({ type: 'draining', pid: process.pid });
     const result = await host.drain(config.drainTimeoutMs);
     log.info('server.drained', { ...result });
     tellManager({ type: 'drained', pid: process.pid, ...result });

@@ -10,9 +10,3 @@ export function sendSignal(pid: number, signal: NodeJS.Signals | 0): boolean {
     throw err;
   }
 }
-
-/** Describes how a process ended, the way the seeds decode a wait status. */
-export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-  if (signal) return `killed by ${signal}`;
-  return `exited with code ${code ?? 'unknown'}`;
-}
