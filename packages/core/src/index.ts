@@ -40,3 +40,6 @@ export * from './systemd/listen-match.js';
 export * from './heartbeat.js';
 export * from './net/server-handle.js';
 export * from './config/internal-args.js';
+export * from './toolbox/wait.js';
+export * from './toolbox/free-port.js';
+export * from './toolbox/instance-gone.js';
