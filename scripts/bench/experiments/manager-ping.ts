@@ -1,12 +1,12 @@
 // Experiment behind docs/benchmarks.md finding 1: the manager's ping round trip as /proc/net/tcp grows.
 // Starts a tripod instance and a bare app, pings the manager, then grows the host's TIME_WAIT table with
-// new-connection load against the bare app (not tripod) and pings again. usage: node scripts/bench/experiments/manager-ping.mjs
+// new-connection load against the bare app (not tripod) and pings again. usage: node scripts/bench/dist/experiments/manager-ping.js
 import { join } from 'node:path';
 import { controlRequest } from '@tripod/core';
-import { runClosedLoop } from '../lib/lean-client.mjs';
-import { startPlain } from '../lib/plain.mjs';
-import { procNetTcpLines } from '../lib/proc.mjs';
-import { startTripod } from '../lib/tripod.mjs';
+import { runClosedLoop } from '../lib/lean-client.js';
+import { startPlain } from '../lib/plain.js';
+import { procNetTcpLines } from '../lib/proc.js';
+import { startTripod } from '../lib/tripod.js';
 
 const STEPS = 6;
 const bare = await startPlain('bare');

@@ -1,18 +1,20 @@
 // The reference targets: the bare application, the same under Node's cluster module, an idle node.
 // Each runs in its own process group, so stopping it reaches a cluster worker too.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { answeringPid } from './http-get.mjs';
-import { cleanEnv, freePort } from './ports.mjs';
-import { waitFor } from './wait.mjs';
+import { answeringPid } from './http-get.js';
+import { cleanEnv } from './env.js';
+import type { Injected, PlainTarget } from './model.js';
+import { waitFor, freePort } from '@tripod/core';
 
 const TARGETS = new URL('../targets/', import.meta.url).pathname;
 
-function spawnScript(script, args) {
+function spawnScript(script: string, args: readonly string[]): ChildProcess {
   return spawn(process.execPath, [join(TARGETS, script), ...args], { env: cleanEnv(), stdio: ['ignore', 'ignore', 'inherit'], detached: true });
 }
 
-function killGroup(child, sig) {
+function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, sig);
   } catch {
@@ -20,17 +22,17 @@ function killGroup(child, sig) {
   }
 }
 
-function exited(child) {
+function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', resolve));
+  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /** A plain node target on a fresh port; `kind` is 'bare' or 'cluster'. Resolves once it answers. */
-export async function startPlain(kind) {
+export async function startPlain(kind: 'bare' | 'cluster'): Promise<PlainTarget> {
   const port = await freePort();
-  const script = kind === 'cluster' ? 'cluster.mjs' : 'bare.mjs';
+  const script = kind === 'cluster' ? 'cluster.js' : 'bare.js';
   let child = spawnScript(script, [String(port)]);
-  const t = {
+  const t: PlainTarget = {
     kind,
     port,
     get pid() {
@@ -43,7 +45,7 @@ export async function startPlain(kind) {
       await t.waitStable();
     },
     /** SIGKILL, and start it again as soon as its exit is seen, as a plain supervisor would. */
-    inject(fault) {
+    inject(fault: string): Injected {
       if (fault !== 'bare-kill') throw new Error(`${kind} has no fault ${fault}`);
       const victim = child;
       const at = Date.now();
@@ -53,7 +55,7 @@ export async function startPlain(kind) {
       killGroup(victim, 'SIGKILL');
       return { at, servedBy: victim.pid, oldPids: [victim.pid] };
     },
-    async recover(injected, timeoutMs = 10_000) {
+    async recover(injected: Injected, timeoutMs = 10_000) {
       await waitFor(`${kind} restarted`, async () => child.pid !== injected.servedBy && (await answeringPid(port, '/', 1000)) !== null, timeoutMs, 5);
     },
     async stop() {
@@ -70,8 +72,8 @@ export async function startPlain(kind) {
 }
 
 /** A bare idle node process (for idle CPU and memory scale). */
-export function startIdle() {
-  const child = spawnScript('idle.mjs', []);
+export function startIdle(): { pid: number | undefined; stop(): Promise<void> } {
+  const child = spawnScript('idle.js', []);
   return {
     pid: child.pid,
     async stop() {

@@ -2,22 +2,29 @@
 // outage cannot overflow the accept queue), each request's outcome, timing and serving PID recorded.
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { classifyError, classifyStatus } from '@tripod/chaos';
-import { pidIn } from './http-get.mjs';
+import { classifyError, classifyStatus, type Outcome } from '@tripod/chaos';
+import { pidIn } from './http-get.js';
+import type { PollRecord } from './model.js';
 
 export const POLL_INTERVAL_MS = 3;
 export const POLL_MAX_IN_FLIGHT = 48;
 
 /** Starts polling `port`; `waitFor(predicate)` resolves with the first record that matches. */
-export function startPoller({ port, intervalMs = POLL_INTERVAL_MS, maxInFlight = POLL_MAX_IN_FLIGHT, timeoutMs = 20_000 }) {
-  const records = [];
-  const watchers = new Set();
+export interface Poller {
+  readonly records: PollRecord[];
+  waitFor(what: string, predicate: (r: PollRecord) => boolean, waitMs: number): Promise<PollRecord>;
+  stop(): Promise<void>;
+}
+
+export function startPoller({ port, intervalMs = POLL_INTERVAL_MS, maxInFlight = POLL_MAX_IN_FLIGHT, timeoutMs = 20_000 }: { port: number; intervalMs?: number; maxInFlight?: number; timeoutMs?: number }): Poller {
+  const records: PollRecord[] = [];
+  const watchers = new Set<(r: PollRecord) => void>();
   let inFlight = 0;
   let stopped = false;
-  let timer = null;
-  let onIdle = null;
+  let timer: NodeJS.Timeout | undefined;
+  let onIdle: (() => void) | null = null;
 
-  const settle = (record) => {
+  const settle = (record: PollRecord) => {
     records.push(record);
     for (const watch of watchers) watch(record);
     if (--inFlight === 0 && onIdle) onIdle();
@@ -26,7 +33,7 @@ export function startPoller({ port, intervalMs = POLL_INTERVAL_MS, maxInFlight =
     const sentAt = performance.now();
     let done = false;
     inFlight++;
-    const finish = (outcome, pid) => {
+    const finish = (outcome: Outcome, pid: number | null) => {
       if (done) return;
       done = true;
       settle({ sentAt, doneAt: performance.now(), outcome, pid });
@@ -34,7 +41,7 @@ export function startPoller({ port, intervalMs = POLL_INTERVAL_MS, maxInFlight =
     const req = request({ host: '127.0.0.1', port, path: '/', agent: false, headers: { connection: 'close' }, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
+      res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => finish(classifyStatus(res.statusCode ?? 0), pidIn(body)));
       res.on('error', (err) => finish(classifyError(err), null));
     });
@@ -58,12 +65,12 @@ export function startPoller({ port, intervalMs = POLL_INTERVAL_MS, maxInFlight =
     waitFor(what, predicate, waitMs) {
       const found = records.find(predicate);
       if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
+      return new Promise<PollRecord>((resolve, reject) => {
         const deadline = setTimeout(() => {
           watchers.delete(watch);
           reject(new Error(`poller: no ${what} within ${waitMs} ms`));
         }, waitMs);
-        const watch = (record) => {
+        const watch = (record: PollRecord) => {
           if (!predicate(record)) return;
           clearTimeout(deadline);
           watchers.delete(watch);
@@ -77,7 +84,7 @@ export function startPoller({ port, intervalMs = POLL_INTERVAL_MS, maxInFlight =
       stopped = true;
       clearTimeout(timer);
       if (inFlight === 0) return Promise.resolve();
-      return new Promise((resolve) => (onIdle = resolve));
+      return new Promise<void>((resolve) => (onIdle = resolve));
     },
   };
 }

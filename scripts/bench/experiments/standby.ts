@@ -1,15 +1,14 @@
 // Experiment behind docs/benchmarks.md finding 2: a warm standby server against a bare restart, in the
 // same run. A parent holds a bound socket (as the cop does), keeps one active and one standby child;
-// on the active's death it sends 'go' to the standby. usage: node scripts/bench/experiments/standby.mjs [early|late]
+// on the active's death it sends 'go' to the standby. usage: node scripts/bench/dist/experiments/standby.js [early|late]
 // (early: the next standby starts at once; late: once the new active listens).
-import { spawn } from 'node:child_process';
-import { bindServerHandle } from '@tripod/core';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { bindServerHandle, freePort, sleep } from '@tripod/core';
 import { performance } from 'node:perf_hooks';
-import { startPlain } from '../lib/plain.mjs';
-import { startPoller } from '../lib/poller.mjs';
-import { freePort } from '../lib/ports.mjs';
-import { median } from '../lib/stats.mjs';
-import { sleep } from '../lib/wait.mjs';
+import { startPlain } from '../lib/plain.js';
+import { startPoller } from '../lib/poller.js';
+
+import { median } from '../lib/stats.js';
 
 const SAMPLES = 8;
 const late = process.argv[2] === 'late';
@@ -17,12 +16,14 @@ const port = await freePort();
 const bound = bindServerHandle('127.0.0.1', port);
 if (!bound.ok) throw new Error(`bind 127.0.0.1:${port} failed (${bound.code})`);
 const { handle } = bound;
-const CHILD = new URL('./standby-child.mjs', import.meta.url).pathname;
+const CHILD = new URL('./standby-child.js', import.meta.url).pathname;
 
-function spawnStandby() {
+type Standby = ChildProcess & { ready: Promise<void> };
+
+function spawnStandby(): Standby {
   const child = spawn(process.execPath, [CHILD], { stdio: ['ignore', 'inherit', 'inherit', handle.fd, 'ipc'] });
-  child.ready = new Promise((resolve) => child.on('message', (m) => m === 'standby' && resolve()));
-  return child;
+  const ready = new Promise<void>((resolve) => child.on('message', (m) => m === 'standby' && resolve()));
+  return Object.assign(child, { ready });
 }
 
 let active = spawnStandby();
@@ -40,7 +41,12 @@ active.once('exit', promote);
 const bare = await startPlain('bare');
 
 /** ms from the kill to the first success served by another PID, and the refused polls. */
-async function killOnce(target, kill, victim) {
+interface KillRun {
+  readonly ms: number;
+  readonly refused: number;
+}
+
+async function killOnce(target: number, kill: () => unknown, victim: number | undefined): Promise<KillRun> {
   const poller = startPoller({ port: target });
   await poller.waitFor('a success', (r) => r.outcome === 'ok', 5000);
   const t0 = performance.now();
@@ -50,15 +56,15 @@ async function killOnce(target, kill, victim) {
   return { ms: first.doneAt - t0, refused: poller.records.filter((r) => r.doneAt > t0 && r.outcome === 'refused').length };
 }
 
-const standby = [];
-const bareRuns = [];
+const standby: KillRun[] = [];
+const bareRuns: KillRun[] = [];
 try {
   for (let i = 0; i < SAMPLES; i++) {
     await sleep(200);
     await spare.ready;
     await sleep(300);
     const victim = active.pid;
-    standby.push(await killOnce(port, () => process.kill(victim, 'SIGKILL'), victim));
+    standby.push(await killOnce(port, () => victim !== undefined && process.kill(victim, 'SIGKILL'), victim));
     await bare.waitStable();
     await sleep(300);
     const bareVictim = bare.pid;
@@ -71,7 +77,7 @@ try {
   await bare.stop();
   handle.close();
 }
-const line = (name, runs) => `${name}: median ${median(runs.map((r) => r.ms)).toFixed(1)} ms [${runs.map((r) => r.ms.toFixed(0)).join(' ')}], refused ${runs.reduce((n, r) => n + r.refused, 0)}`;
+const line = (name: string, runs: readonly KillRun[]) => `${name}: median ${median(runs.map((r) => r.ms))?.toFixed(1)} ms [${runs.map((r) => r.ms.toFixed(0)).join(' ')}], refused ${runs.reduce((n, r) => n + r.refused, 0)}`;
 console.log(line(`warm standby (${late ? 'next standby after the takeover' : 'next standby at once'})`, standby));
 console.log(line('bare restart', bareRuns));
 process.exit(0);

@@ -4,15 +4,16 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULTS, findLockHolder, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, scanInstance, servingPid } from '@tripod/core';
-import { cleanEnv, freePort } from './ports.mjs';
-import { ageMs, isAlive } from './proc.mjs';
-import { parseLogEvents } from './timeline.mjs';
-import { waitFor } from './wait.mjs';
+import { DEFAULTS, TIERS, findLockHolder, freePort, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, scanInstance, servingPid, waitFor, type Tier } from '@tripod/core';
+import { cleanEnv } from './env.js';
+import type { Injected, TripodTarget } from './model.js';
+import { ageMs, isAlive } from './proc.js';
+import { parseLogEvents } from './timeline.js';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
+const ROOT = new URL('../../../../', import.meta.url).pathname;
 const COP_BIN = join(ROOT, 'packages/cop/dist/src/bin.js');
-export const APP = join(ROOT, 'scripts/bench/app.mjs');
+/** The bench application, compiled beside this file (tripod-server loads it with --app). */
+export const APP = new URL('../app.js', import.meta.url).pathname;
 
 /** Every kill is a first crash when the victim ran this long (see docs/benchmarks.md). */
 export const HEALTHY_AFTER_MS = 1000;
@@ -22,7 +23,8 @@ export const PROBED_AFTER_MS = DEFAULTS.startGraceMs + DEFAULTS.checkIntervalMs 
 
 export const TRIPOD_FAULTS = Object.freeze(['server-kill', 'manager-kill', 'both-kill', 'server-stop', 'graceful-restart']);
 
-function signal(pid, sig) {
+function signal(pid: number | null | undefined, sig: NodeJS.Signals): boolean {
+  if (pid === null || pid === undefined) return false;
   try {
     process.kill(pid, sig);
     return true;
@@ -32,7 +34,7 @@ function signal(pid, sig) {
 }
 
 /** Starts a cop for a fresh runtime directory (extra cop flags in `extraArgs`); resolves once a server answers through the port. */
-export async function startTripod(extraArgs = []) {
+export async function startTripod(extraArgs: readonly string[] = []): Promise<TripodTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'tripod-bench-'));
   const port = await freePort();
   const configFile = join(dir, 'bench-config.json');
@@ -43,9 +45,9 @@ export async function startTripod(extraArgs = []) {
   closeSync(out);
   const paths = runtimePaths(dir);
   const instance = instanceIdFor(dir);
-  const holder = (tier) => findLockHolder(paths.lockFile(tier));
+  const holder = (tier: Tier) => findLockHolder(paths.lockFile(tier));
 
-  const t = {
+  const t: TripodTarget & { stable(oldPids?: readonly (number | null | undefined)[]): Promise<false | { manager: number; server: number }> } = {
     kind: 'tripod',
     dir,
     port,
@@ -64,13 +66,13 @@ export async function startTripod(extraArgs = []) {
     /** Waits until the instance is stable and the fault's victims are old enough for the fault to be measured alone. */
     async prepare(fault) {
       await t.waitStable();
-      const needs = {
+      const needs: Partial<Record<Tier, number>> = ({
         'server-kill': { server: HEALTHY_AFTER_MS },
         'manager-kill': { manager: HEALTHY_AFTER_MS },
         'both-kill': { manager: HEALTHY_AFTER_MS, server: HEALTHY_AFTER_MS },
         'server-stop': { server: PROBED_AFTER_MS },
         'graceful-restart': {},
-      }[fault];
+      } as Record<string, Partial<Record<Tier, number>>>)[fault] ?? {};
       // A server's age counts from when the manager started it serving: a promoted standby is an old
       // process with a fresh run, and the restart policy judges the run.
       const serverRunMs = () => {
@@ -78,13 +80,13 @@ export async function startTripod(extraArgs = []) {
         const serving = readDocument(paths.statusFile, parseManagerStatus)?.servers.find((s) => s.role === 'serving' && s.pid === pid);
         return serving ? Math.min(ageMs(pid) ?? 0, Date.now() - serving.startedAt) : 0;
       };
-      const age = (tier) => (tier === 'server' ? serverRunMs() : (ageMs(holder(tier)) ?? 0));
-      await waitFor(`${fault} victims old enough`, () => Object.entries(needs).every(([tier, ms]) => age(tier) >= ms + AGE_MARGIN_MS), 30_000, 50);
+      const age = (tier: Tier) => (tier === 'server' ? serverRunMs() : (ageMs(holder(tier)) ?? 0));
+      await waitFor(`${fault} victims old enough`, () => (Object.entries(needs) as [Tier, number][]).every(([tier, ms]) => age(tier) >= ms + AGE_MARGIN_MS), 30_000, 50);
       // The steady state includes the warm standby (on by default): wait until it can take over.
       await waitFor('the warm standby ready', () => readDocument(paths.statusFile, parseManagerStatus)?.servers.some((s) => s.role === 'standby' && s.standbyReady), 30_000, 50);
     },
     /** Injects `fault` at once; returns the PID serving before it and the PIDs that must be gone after recovery. */
-    inject(fault) {
+    inject(fault): Injected {
       const manager = holder('manager');
       const server = holder('server');
       const at = Date.now();
@@ -115,7 +117,7 @@ export async function startTripod(extraArgs = []) {
     },
     /** Every event of the instance's JSON logs. */
     logEvents() {
-      return ['cop', 'manager', 'server'].flatMap((tier) => {
+      return TIERS.flatMap((tier) => {
         try {
           return parseLogEvents(readFileSync(paths.logFile(tier), 'utf8'));
         } catch {
@@ -153,7 +155,7 @@ export async function startTripod(extraArgs = []) {
       }
     })();
     await t.stop();
-    throw new Error(`${err.message}\n--- cop output ---\n${output}`);
+    throw new Error(`${(err as Error).message}\n--- cop output ---\n${output}`);
   }
   return t;
 }

@@ -7,34 +7,34 @@ import net from 'node:net';
 import { MessageChannel } from 'node:worker_threads';
 
 const { port1, port2 } = new MessageChannel();
-const loads = [];
-port1.on('message', (m) => loads.push(m));
+const loads: { url: string; at: number }[] = [];
+port1.on('message', (m: { url: string; at: number }) => loads.push(m));
 port1.unref();
-register(new URL('./trace-hooks.mjs', import.meta.url), { data: { port: port2 }, transferList: [port2] });
+register(new URL('./trace-hooks.js', import.meta.url), { data: { port: port2 }, transferList: [port2] });
 const now = () => performance.timeOrigin + performance.now();
 const preloadAt = now();
 
 /** `…/node_modules/@scope/name/…` or `…/packages/<name>/…` → the package's name. */
-function packageOf(url) {
+function packageOf(url: string): string {
   const nm = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
-  if (nm) return nm[1];
+  if (nm) return nm[1]!;
   const ws = /\/packages\/([^/]+)\//.exec(url);
   return ws ? `@tripod/${ws[1]}` : 'other';
 }
 
 const listen = net.Server.prototype.listen;
 let traced = false;
-net.Server.prototype.listen = function traceListen(...args) {
+net.Server.prototype.listen = function traceListen(this: net.Server, ...args: unknown[]) {
   if (!traced) {
     traced = true;
     const listenAt = now();
     this.once('listening', () => setTimeout(() => {
       const before = loads.filter((l) => l.at <= listenAt && !l.url.startsWith('node:'));
-      const packages = {};
+      const packages: Record<string, number> = {};
       for (const l of before) packages[packageOf(l.url)] = (packages[packageOf(l.url)] ?? 0) + 1;
       const t0 = performance.timeOrigin;
-      writeFileSync(process.env.BENCH_TRACE_FILE, JSON.stringify({ preloadMs: preloadAt - t0, listenMs: listenAt - t0, packages }));
+      writeFileSync(process.env.BENCH_TRACE_FILE ?? 'trace.json', JSON.stringify({ preloadMs: preloadAt - t0, listenMs: listenAt - t0, packages }));
     }, 50));
   }
-  return listen.apply(this, args);
+  return (listen as (...a: unknown[]) => net.Server).apply(this, args);
 };

@@ -1,7 +1,8 @@
 // Phase 2: what clients see during each fault and during a graceful restart, under new-connection load
 // and, separately, keep-alive load: refused / reset / timed-out / 5xx / other failures and max latency.
 import { startLoad } from '@tripod/chaos';
-import { sleep } from '../lib/wait.mjs';
+import type { LoadResult, PlainTarget, Progress, Target, TripodTarget, Injected } from '../lib/model.js';
+import { sleep } from '@tripod/core';
 
 /** Load before the first fault and after the last recovery, so the window shows the steady state too. */
 const LEAD_MS = 500;
@@ -12,7 +13,14 @@ const REQUEST_TIMEOUT_MS = 10_000;
 export const LOAD_MODES = Object.freeze(['new', 'keep-alive']);
 
 /** In run order: the hang right after a window without a fault, so the server has had time to age. */
-function scenarios(tripod, bare) {
+interface Scenario {
+  readonly name: string;
+  readonly label: string;
+  readonly target: Target;
+  readonly fault: string | null;
+}
+
+function scenarios(tripod: TripodTarget, bare: PlainTarget): Scenario[] {
   return [
     { name: 'bare-none', label: 'bare app: no fault', target: bare, fault: null },
     { name: 'bare-kill', label: 'bare app: SIGKILL + start again', target: bare, fault: 'bare-kill' },
@@ -26,7 +34,7 @@ function scenarios(tripod, bare) {
 }
 
 /** One load window with `faults` faults in it; returns the client-side tally. */
-async function window(s, mode, faults, workers) {
+async function window(s: Scenario, mode: string, faults: number, workers: number): Promise<LoadResult> {
   if (s.fault) await s.target.prepare(s.fault);
   else await s.target.waitStable();
   const load = startLoad({
@@ -39,7 +47,7 @@ async function window(s, mode, faults, workers) {
   });
   const started = Date.now();
   await sleep(LEAD_MS);
-  const injected = [];
+  const injected: Injected[] = [];
   for (let i = 0; s.fault && i < faults; i++) {
     if (i > 0) await s.target.prepare(s.fault);
     const fault = s.target.inject(s.fault);
@@ -53,8 +61,8 @@ async function window(s, mode, faults, workers) {
 }
 
 /** Every scenario under each load mode. */
-export async function runUnderLoad({ tripod, bare, faultsPerWindow, loadWorkers, progress }) {
-  const results = [];
+export async function runUnderLoad({ tripod, bare, faultsPerWindow, loadWorkers, progress }: { tripod: TripodTarget; bare: PlainTarget; faultsPerWindow: number; loadWorkers: number; progress: Progress }): Promise<LoadResult[]> {
+  const results: LoadResult[] = [];
   for (const mode of LOAD_MODES) {
     for (const s of scenarios(tripod, bare)) {
       const r = await window(s, mode, faultsPerWindow, loadWorkers);

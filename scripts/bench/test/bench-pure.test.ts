@@ -1,13 +1,14 @@
-// Unit tests of the bench's pure helpers: node --test scripts/bench/test/
+// Unit tests of the bench's pure helpers (node scripts/run-tests.mjs bench).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseArgs } from '../lib/args.mjs';
-import { firstResponse } from '../lib/http-frame.mjs';
-import { evaluateTargets, roundRatios } from '../lib/render.mjs';
-import { addCounts, median, percentile, ratio, summarize } from '../lib/stats.mjs';
-import { cell, markdownTable, textTable } from '../lib/table.mjs';
-import { collectOffsets, firstOffsets, parseLogEvents } from '../lib/timeline.mjs';
-import { rotate } from '../phases/throughput.mjs';
+import type { Outcome } from '@tripod/chaos';
+import { parseArgs } from '../lib/args.js';
+import { firstResponse } from '../lib/http-frame.js';
+import { evaluateTargets, roundRatios } from '../lib/render.js';
+import { addCounts, median, percentile, ratio, summarize } from '../lib/stats.js';
+import { cell, markdownTable, textTable } from '../lib/table.js';
+import { collectOffsets, firstOffsets, parseLogEvents } from '../lib/timeline.js';
+import { rotate } from '../phases/throughput.js';
 
 test('median: odd, even, empty, ignores NaN', () => {
   assert.equal(median([3, 1, 2]), 2);
@@ -89,23 +90,23 @@ test('throughput ratios pair targets within a round', () => {
   ];
   assert.deepEqual(roundRatios(runs, 'keep-alive', 'tripod', 'bare'), [0.9, 0.9]);
   const [target] = evaluateTargets({ throughput: runs });
-  assert.equal(target.met, false);
-  assert.match(target.measured, /0\.900/);
+  assert.equal(target?.met, false);
+  assert.match(target?.measured ?? '', /0\.900/);
 });
 
 test('targets: refused connections through tripod and graceful failures are counted', () => {
-  const counts = (over) => ({ ok: 10, refused: 0, reset: 0, timeout: 0, 'http-5xx': 0, error: 0, ...over });
+  const counts = (over: Partial<Record<Outcome, number>> = {}): Record<Outcome, number> => ({ ok: 10, refused: 0, reset: 0, timeout: 0, 'http-5xx': 0, error: 0, ...over });
   const load = [
     { name: 'bare-kill', mode: 'new', faults: 1, total: 20, counts: counts({ refused: 10 }) },
     { name: 'server-kill', mode: 'new', faults: 1, total: 11, counts: counts({ reset: 1 }) },
     { name: 'graceful-restart', mode: 'keep-alive', faults: 1, total: 10, counts: counts() },
   ];
   const [refused, graceful] = evaluateTargets({ load });
-  assert.equal(refused.met, true);
-  assert.equal(graceful.met, true);
-  load[1].counts.refused = 1;
-  load[2].total = 11;
+  assert.equal(refused?.met, true);
+  assert.equal(graceful?.met, true);
+  load[1]!.counts.refused = 1;
+  load[2]!.total = 11;
   const [refused2, graceful2] = evaluateTargets({ load });
-  assert.equal(refused2.met, false);
-  assert.equal(graceful2.met, false);
+  assert.equal(refused2?.met, false);
+  assert.equal(graceful2?.met, false);
 });

@@ -7,7 +7,7 @@ const HEADER_END = '\r\n\r\n';
  * characters it takes, or null while it is incomplete. Only Content-Length framing is understood
  * (the benchmark application always sends it).
  */
-export function firstResponse(text) {
+export function firstResponse(text: string): { status: number; length: number } | null {
   const end = text.indexOf(HEADER_END);
   if (end === -1) return null;
   const head = text.slice(0, end);

@@ -3,12 +3,19 @@
 // machine the server, not the client, is what saturates.
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { firstResponse } from './http-frame.mjs';
+import { firstResponse } from './http-frame.js';
 
 /** Runs `connections` closed loops for `durationMs`; keep-alive reuses a connection, otherwise one per request. */
-export function runClosedLoop({ port, connections, durationMs, keepAlive, maxRequests = 10_000_000 }) {
+export interface ClosedLoopResult {
+  readonly ok: number;
+  readonly failed: number;
+  readonly latencies: number[];
+  readonly elapsedMs: number;
+}
+
+export function runClosedLoop({ port, connections, durationMs, keepAlive, maxRequests = 10_000_000 }: { port: number; connections: number; durationMs: number; keepAlive: boolean; maxRequests?: number }): Promise<ClosedLoopResult> {
   const request = Buffer.from(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${keepAlive ? '' : 'Connection: close\r\n'}\r\n`, 'latin1');
-  const latencies = [];
+  const latencies: number[] = [];
   let ok = 0;
   let failed = 0;
   const started = performance.now();
@@ -39,7 +46,7 @@ export function runClosedLoop({ port, connections, durationMs, keepAlive, maxReq
         loop();
       };
       socket.on('connect', send);
-      socket.on('data', (chunk) => {
+      socket.on('data', (chunk: string) => {
         buffer += chunk;
         for (let response = firstResponse(buffer); response; response = firstResponse(buffer)) {
           buffer = buffer.slice(response.length);

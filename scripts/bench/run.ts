@@ -5,22 +5,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs, USAGE } from './lib/args.mjs';
-import { answeringPid } from './lib/http-get.mjs';
-import { startIdle, startPlain } from './lib/plain.mjs';
-import { copVerdicts } from './lib/timeline.mjs';
-import { buildSections, renderMarkdown, renderText } from './lib/render.mjs';
-import { HEALTHY_AFTER_MS, PROBED_AFTER_MS, startTripod } from './lib/tripod.mjs';
-import { runBoot } from './phases/boot.mjs';
-import { runIdle } from './phases/idle.mjs';
-import { runRecovery } from './phases/recovery.mjs';
-import { runThroughput } from './phases/throughput.mjs';
-import { runUnderLoad } from './phases/under-load.mjs';
+import { parseArgs, USAGE, type BenchOptions } from './lib/args.js';
+import { answeringPid } from './lib/http-get.js';
+import type { PlainTarget, Results } from './lib/model.js';
+import { startIdle, startPlain } from './lib/plain.js';
+import { copVerdicts } from './lib/timeline.js';
+import { buildSections, renderMarkdown, renderText } from './lib/render.js';
+import { HEALTHY_AFTER_MS, PROBED_AFTER_MS, startTripod } from './lib/tripod.js';
+import { runBoot } from './phases/boot.js';
+import { runIdle } from './phases/idle.js';
+import { runRecovery } from './phases/recovery.js';
+import { runThroughput } from './phases/throughput.js';
+import { runUnderLoad } from './phases/under-load.js';
 
 const started = Date.now();
-const progress = (line) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+const progress = (line: string): boolean => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
 
-function machine(options) {
+function machine(options: BenchOptions): Results['meta'] {
   const list = cpus();
   return {
     date: new Date().toISOString(),
@@ -41,16 +42,17 @@ function machine(options) {
 }
 
 /** Stops everything started so far, newest first; never throws. */
-async function stopAll(cleanups) {
-  while (cleanups.length > 0) {
-    const stop = cleanups.pop();
-    await stop().catch((err) => progress(`cleanup failed: ${err.message}`));
+type Cleanup = () => Promise<void>;
+
+async function stopAll(cleanups: Cleanup[]): Promise<void> {
+  for (let stop = cleanups.pop(); stop; stop = cleanups.pop()) {
+    await stop().catch((err: Error) => progress(`cleanup failed: ${err.message}`));
   }
 }
 
-async function measure(options, cleanups) {
-  const has = (phase) => options.only.includes(phase);
-  const results = { meta: machine(options), boot: null, recovery: null, load: null, throughput: null, throughputVerdicts: null, idle: null };
+async function measure(options: BenchOptions, cleanups: Cleanup[]): Promise<Results> {
+  const has = (phase: string) => options.only.includes(phase);
+  const results: Results = { meta: machine(options), boot: null, recovery: null, load: null, throughput: null, throughputVerdicts: null, idle: null };
   if (has('boot')) results.boot = await runBoot({ repeat: options.repeat, progress });
   if (!['recovery', 'load', 'throughput', 'idle'].some(has)) return results;
 
@@ -59,10 +61,11 @@ async function measure(options, cleanups) {
   const bare = await startPlain('bare');
   cleanups.push(() => bare.stop());
   progress(`tripod on port ${tripod.port} (runtime dir ${tripod.dir}), bare app on port ${bare.port}`);
-  let cluster = null;
+  let cluster: PlainTarget | null = null;
   if (has('throughput') || has('idle')) {
-    cluster = await startPlain('cluster');
-    cleanups.push(() => cluster.stop());
+    const started = await startPlain('cluster');
+    cleanups.push(() => started.stop());
+    cluster = started;
   }
   // Idle first: before the load phases fill /proc/net/tcp with TIME_WAIT sockets (see docs/benchmarks.md).
   if (has('idle')) {
@@ -75,18 +78,19 @@ async function measure(options, cleanups) {
       idleMs: options.idleMs,
       processes: [
         { name: 'tripod-cop', pid: cop }, { name: 'tripod-manager', pid: manager }, { name: 'tripod-server (bench app)', pid: server },
-        { name: 'bare app', pid: bare.pid }, { name: 'cluster primary (1 worker)', pid: cluster.pid }, { name: 'idle node (setInterval only)', pid: idleNode.pid },
+        { name: 'bare app', pid: bare.pid }, { name: 'cluster primary (1 worker)', pid: cluster?.pid }, { name: 'idle node (setInterval only)', pid: idleNode.pid },
       ],
     });
   }
   if (has('recovery')) results.recovery = await runRecovery({ tripod, bare, repeat: options.repeat, progress });
   if (has('load')) results.load = await runUnderLoad({ tripod, bare, faultsPerWindow: options.faultsPerWindow, loadWorkers: options.loadWorkers, progress });
-  if (has('throughput')) {
+  if (has('throughput') && cluster !== null) {
+    const { port: clusterPort, pid: clusterPid } = cluster;
     await tripod.waitStable();
     const targets = [
       { name: 'tripod', port: tripod.port, processes: async () => ({ serving: tripod.holder('server'), cop: tripod.cop.pid, manager: tripod.holder('manager') }) },
       { name: 'bare', port: bare.port, processes: async () => ({ serving: bare.pid }) },
-      { name: 'cluster', port: cluster.port, processes: async () => ({ serving: await answeringPid(cluster.port), primary: cluster.pid }) },
+      { name: 'cluster', port: clusterPort, processes: async () => ({ serving: await answeringPid(clusterPort), primary: clusterPid }) },
     ];
     const from = Date.now();
     results.throughput = await runThroughput({ targets, rounds: options.rounds, roundMs: options.roundMs, connections: options.connections, progress });
@@ -96,11 +100,11 @@ async function measure(options, cleanups) {
   return results;
 }
 
-function report(results, outDir) {
+function report(results: Results, outDir: string): void {
   results.meta.durationS = Math.round((Date.now() - started) / 1000);
   results.meta.loadavgEnd = loadavg().map((v) => Number(v.toFixed(2)));
   const sections = buildSections(results);
-  const m = results.meta;
+  const m = results.meta as Results['meta'] & { loadavgEnd: number[]; durationS: number };
   const heading = `tripod bench, ${m.date.slice(0, 19).replace('T', ' ')} UTC — ${m.cpus} × ${m.cpuModel}, Node ${m.node}`;
   const context = `load average ${m.loadavgStart.join(' ')} at start, ${m.loadavgEnd.join(' ')} at end; ${m.durationS} s${m.options.quick ? ' (--quick)' : ''}${m.options.copArgs.length > 0 ? `; extra cop flags: ${m.options.copArgs.join(' ')}` : ''}`;
   process.stdout.write(`\n${heading}\n${context}\n\n${renderText(sections)}\n\n`);
@@ -116,25 +120,25 @@ function report(results, outDir) {
 }
 
 async function main() {
-  let options;
+  let options: BenchOptions;
   try {
     options = parseArgs(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`${err.message}\n`);
+    process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
   if (options.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const cleanups = [];
+  const cleanups: Cleanup[] = [];
   const interrupted = () => {
     progress('interrupted: stopping what the bench started');
     void stopAll(cleanups).finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  let results;
+  let results: Results;
   try {
     results = await measure(options, cleanups);
   } finally {
@@ -146,8 +150,8 @@ async function main() {
 
 main().then(
   (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`bench failed: ${err.stack ?? err}\n`);
+  (err: Error) => {
+    process.stderr.write(`bench failed: ${err.stack ?? String(err)}\n`);
     process.exit(1);
   },
 );

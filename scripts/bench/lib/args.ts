@@ -5,7 +5,17 @@ export const PHASES = Object.freeze(['boot', 'recovery', 'load', 'throughput', '
 const FULL = Object.freeze({ repeat: 5, faultsPerWindow: 2, rounds: 10, roundMs: 1000, idleMs: 10_000, connections: 8, loadWorkers: 4 });
 const QUICK = Object.freeze({ repeat: 2, faultsPerWindow: 1, rounds: 3, roundMs: 500, idleMs: 3000, connections: 8, loadWorkers: 4 });
 
-const NUMERIC = {
+type NumericField = 'repeat' | 'faultsPerWindow' | 'rounds' | 'roundMs' | 'idleMs' | 'connections' | 'loadWorkers';
+
+export interface BenchOptions extends Record<NumericField, number> {
+  readonly quick: boolean;
+  readonly only: readonly string[];
+  readonly out: string;
+  readonly copArgs: readonly string[];
+  readonly help: boolean;
+}
+
+const NUMERIC: Record<string, readonly [NumericField, number, number]> = {
   '--repeat': ['repeat', 1, 100],
   '--faults-per-window': ['faultsPerWindow', 1, 20],
   '--rounds': ['rounds', 1, 50],
@@ -15,31 +25,35 @@ const NUMERIC = {
   '--load-workers': ['loadWorkers', 1, 64],
 };
 
-export const USAGE = `usage: node scripts/bench/run.mjs [--quick] [--repeat N] [--faults-per-window N] [--rounds N]
+export const USAGE = `usage: node npm run bench -- [--quick] [--repeat N] [--faults-per-window N] [--rounds N]
        [--round-ms MS] [--idle-ms MS] [--connections N] [--load-workers N] [--only PHASE,…] [--out DIR]
        [--cop-arg=--FLAG=VALUE …] (extra tripod-cop flags, for experiments: the figures then leave the defaults)
 phases: ${PHASES.join(', ')} (default: all). --quick: about 1.5 minutes instead of about 3.5.`;
 
-function fail(message) {
-  const err = new Error(message);
-  err.code = 'ERR_BENCH_ARGS';
-  return err;
+/** A bad command line; `code` is ERR_BENCH_ARGS. */
+export class BenchArgsError extends Error {
+  readonly code = 'ERR_BENCH_ARGS';
+}
+
+function fail(message: string): BenchArgsError {
+  return new BenchArgsError(message);
 }
 
 /** Options from argv (without node and the script); throws ERR_BENCH_ARGS naming the bad flag and value. */
-export function parseArgs(argv) {
+export function parseArgs(argv: readonly string[]): BenchOptions {
   const quick = argv.includes('--quick');
-  const options = { ...(quick ? QUICK : FULL), quick, only: [...PHASES], out: 'reports/bench', copArgs: [], help: false };
+  const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } & { copArgs: string[] } = { ...(quick ? QUICK : FULL), quick, only: [...PHASES], out: 'reports/bench', copArgs: [], help: false };
   for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
+    const flag = argv[i]!;
     if (flag === '--quick') continue;
     if (flag === '--help' || flag === '-h') {
       options.help = true;
       continue;
     }
     const value = argv[i + 1];
-    if (flag in NUMERIC) {
-      const [field, min, maxValue] = NUMERIC[flag];
+    const numeric = NUMERIC[flag];
+    if (numeric) {
+      const [field, min, maxValue] = numeric;
       const n = Number(value);
       if (value === undefined || !Number.isInteger(n) || n < min || n > maxValue) throw fail(`${flag}: ${JSON.stringify(value)} must be an integer from ${min} to ${maxValue}`);
       options[field] = n;
