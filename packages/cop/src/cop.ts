@@ -53,7 +53,7 @@ export class Cop {
   }
 
   private get kill(): KillSettings {
-    return { instance: this.instance, coreSignal: this.config.coreSignal, killGraceMs: this.config.killGraceMs, log: this.log };
+    return { instance: this.instance, killGraceMs: this.config.killGraceMs, log: this.log };
   }
 
   get isStopping(): boolean {

@@ -53,7 +53,7 @@ export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropS
     log.info('manager.adopt', { pid: managerHolder });
   } else {
     for (const stray of findStrays(instance)) {
-      const outcome = await killTier(stray.pid, stray.tier, `stray ${stray.tier} at cop start`, config.drainTimeoutMs, { instance, coreSignal: null, killGraceMs: config.killGraceMs, log });
+      const outcome = await killTier(stray.pid, stray.tier, `stray ${stray.tier} at cop start`, config.drainTimeoutMs, { instance, killGraceMs: config.killGraceMs, log });
       log.info('stray.killed', { pid: stray.pid, tier: stray.tier, outcome });
     }
     try {

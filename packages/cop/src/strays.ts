@@ -3,7 +3,6 @@ import { identify, isInstanceTier, readStat, realKillDeps, safeKill, scanInstanc
 
 export interface KillSettings {
   readonly instance: string;
-  readonly coreSignal: NodeJS.Signals | null;
   readonly killGraceMs: number;
   readonly log: Log;
 }
