@@ -43,3 +43,4 @@ export * from './config/internal-args.js';
 export * from './toolbox/wait.js';
 export * from './toolbox/free-port.js';
 export * from './toolbox/instance-gone.js';
+export * from './toolbox/clean-env.js';
