@@ -39,3 +39,7 @@ export * from './systemd/listen-fds.js';
 export * from './systemd/listen-match.js';
 export * from './heartbeat.js';
 export * from './config/internal-args.js';
+export * from './wire/liveness.js';
+export * from './liveness/progress.js';
+export * from './liveness/socket-path.js';
+export * from './liveness/probe.js';

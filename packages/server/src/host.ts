@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Server as NetServer, type Socket } from 'node:net';
 import type { RequestHandler } from './builtin-app.js';
 import { HEARTBEAT_PATH, heartbeatBody } from '@tripod/core/heartbeat';
+import type { Liveness } from './liveness/monitor.js';
 
 export type DrainOutcome = { readonly outcome: 'success' | 'timeout'; readonly openConnections: number; readonly ms: number };
 
@@ -18,7 +19,8 @@ export interface Host {
   readonly isDraining: boolean;
 }
 
-export function createHost(app: RequestHandler, onAppError: (err: unknown) => void): Host {
+/** `liveness` counts the application's requests (not the heartbeat's) as progress and in-flight work. */
+export function createHost(app: RequestHandler, onAppError: (err: unknown) => void, liveness?: Liveness): Host {
   const connections = new Set<Socket>();
   let draining = false;
   let onEmpty: (() => void) | null = null;
@@ -34,6 +36,7 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
       res.end(body);
       return;
     }
+    liveness?.track(req, res);
     try {
       app(req, res);
     } catch (err) {

@@ -7,9 +7,11 @@ import { ENV_INSTANCE, ENV_TIER } from '@tripod/core/instance';
 import { acquireLock, type HeldLock } from '@tripod/core/lock/lockfile';
 import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
 import { createLog, type Log } from '@tripod/core/log/logger';
+import { livenessSocketPath } from '@tripod/core/liveness/socket-path';
 import { runtimePaths } from '@tripod/core/paths';
 import { loadApp } from './app-loader.js';
 import { createHost } from './host.js';
+import { createLiveness } from './liveness/monitor.js';
 import { tellManager, waitForGo } from './ipc.js';
 
 export interface ServerOptions {
@@ -60,7 +62,8 @@ export async function runServer(options: ServerOptions): Promise<number> {
     delete process.env[ENV_INSTANCE];
     delete process.env[ENV_TIER];
     const app = await loadApp(config.app, config.staticDir);
-    const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }));
+    const liveness = createLiveness();
+    const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }), liveness);
     if (options.standby) {
       tellManager({ type: 'standby', pid: process.pid });
       void log.activate();
@@ -83,6 +86,11 @@ export async function runServer(options: ServerOptions): Promise<number> {
     // Serving first; the lock (fs-ext's native module) and the logging machinery (winston) next, so a
     // restarting server answers the queued connections as early as a bare node server would.
     setImmediate(() => void log.activate());
+    // The cop decides hangs on what this socket says; a server that cannot serve it would be judged wedged.
+    void liveness.serve(config.runtimeDir).then((error) => {
+      if (error === null) log.debug('server.liveness', { socket: livenessSocketPath(config.runtimeDir, process.pid) });
+      else log.error('server.liveness-failed', { error });
+    });
     const pending = takeLock(paths.lockFile('server'), log);
     lock = await Promise.race([pending, stopRequested.then(() => null)]);
     if (lock === null) void pending.then((l) => l.release(), () => undefined);
@@ -98,6 +106,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
     const result = await host.drain(config.drainTimeoutMs);
     log.info('server.drained', { ...result });
     tellManager({ type: 'drained', pid: process.pid, ...result });
+    liveness.stop();
     clearInterval(keepAlive);
     await log.close();
     return EXIT.OK;
