@@ -1,12 +1,26 @@
 // cop-status.json: the cop's own view (manager starts, kills, heartbeat round trips, reloads), written
 // atomically after each check cycle so `tripod status` and metrics can read it without asking anyone.
-import { writeJsonAtomic } from '@tripod/core';
+import { writeJsonAtomic, type LivenessReport } from '@tripod/core';
+import type { ServerVerdict, ServerWatch } from './server-liveness.js';
 
 export interface ReloadReport {
   readonly at: number;
   readonly applied: readonly string[];
   readonly needsRestart: readonly string[];
   readonly error: string | null;
+}
+
+/** The cop's judgement of the serving server at its last check: progress, overload, stall. */
+export interface ServerLivenessView {
+  readonly pid: number | null;
+  readonly verdict: ServerVerdict;
+  /** The server's last liveness report (progress age, loop lag, in-flight requests, oldest in-flight age). */
+  readonly liveness: LivenessReport | null;
+  /** When the liveness socket last answered, and how long that probe took. */
+  readonly lastAnswerAt: number | null;
+  readonly livenessMs: number | null;
+  /** Heartbeat failures through the port in a row (a service signal: a busy server is not killed for them). */
+  readonly heartbeatFailures: number;
 }
 
 export interface CopStatus {
@@ -21,6 +35,14 @@ export interface CopStatus {
   managerLastExit: { pid: number | null; code: number | null; signal: string | null; at: number } | null;
   /** When the cop will start the next manager after a crash loop, or null. */
   managerBackoffUntil: number | null;
+  server: ServerLivenessView | null;
+}
+
+/** The status view of the cop's server watch. */
+export function serverView(watch: ServerWatch, livenessMs: number | null): ServerLivenessView | null {
+  if (watch.pid === null) return null;
+  const liveness = watch.report?.pid === watch.pid ? watch.report : null;
+  return { pid: watch.pid, verdict: watch.verdict, liveness, lastAnswerAt: watch.lastAnswerAt, livenessMs, heartbeatFailures: watch.serviceFailures };
 }
 
 /** A fresh status for the cop started now. */
@@ -36,6 +58,7 @@ export function newCopStatus(now: number): CopStatus {
     lastReload: null,
     managerLastExit: null,
     managerBackoffUntil: null,
+    server: null,
   };
 }
 

@@ -2,14 +2,19 @@
 // when its lock is free, kill what is wedged. Decisions come from check-policy.ts; this file acts.
 import type { ChildProcess } from 'node:child_process';
 import {
-  decideRestart, findLockHolder, isInstanceTier, probeHeartbeat, type Death, type Log, type RuntimePaths, type TripodConfig,
+  decideRestart, findLockHolder, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, type Death, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
-import { countKill, newCopStatus, writeCopStatus, type CopStatus } from './cop-status.js';
+import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatus } from './cop-status.js';
 import { decideCheck, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
 import { spawnManager } from './manager-process.js';
 import { pingManager } from './probes.js';
 import { bindAll, type BoundListener } from './sockets.js';
 import { findStrays, killTier, type KillSettings } from './strays.js';
+
+/** The liveness socket's deadline: a worker thread answers at once, so a short one; silence alone kills only after hangAfterMs. */
+function livenessTimeoutMs(config: TripodConfig): number {
+  return Math.max(50, Math.min(config.probeTimeoutMs, Math.floor(config.hangAfterMs / 2)));
+}
 
 export interface CopOptions {
   /** Test-only: close the cop's copy of the sockets after handing them down (breaks invariant 2 on purpose). */
@@ -83,18 +88,24 @@ export class Cop {
       this.log.error('manager.lock-foreign', { holder: managerHolder, path: paths.lockFile('manager') });
       return;
     }
-    const ping = managerHolder !== null ? await pingManager(paths.controlSocket, config.probeTimeoutMs) : null;
-    if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
     const serverHolder = findLockHolder(paths.lockFile('server'));
-    const probe = serverHolder !== null ? await probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null;
+    // The three probes run side by side: a heartbeat waiting behind an overloaded server's queue must
+    // not delay the liveness answer the hang decision rests on.
+    const [ping, liveness, probe] = await Promise.all([
+      managerHolder !== null ? pingManager(paths.controlSocket, config.probeTimeoutMs) : null,
+      serverHolder !== null ? probeLiveness(livenessSocketPath(paths.dir, serverHolder), livenessTimeoutMs(config)) : null,
+      serverHolder !== null ? probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null,
+    ]);
+    if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
     if (probe?.ok && probe.value === serverHolder) {
       this.status.lastServerProbe = { ms: probe.ms, at: Date.now() };
       this.status.firstReadyAt ??= Date.now();
       this.events.onServing?.(serverHolder);
     }
     const managerStarting = this.managerChild !== null && now - this.managerSpawnedAt < config.startGraceMs;
-    const decision = decideCheck(this.check, { now, managerHolder, managerStarting, ping, serverHolder, probe }, config);
+    const decision = decideCheck(this.check, { now: Date.now(), managerHolder, managerStarting, ping, serverHolder, liveness, probe }, config);
     this.check = decision.state;
+    this.status.server = serverView(decision.state.server, liveness?.ms ?? null);
     for (const action of decision.actions) await this.perform(action);
   }
 
