@@ -1,7 +1,6 @@
 // The cop's check decisions, pure: what the lock files and heartbeats showed → what to do. The server
 // is judged on its progress (server-liveness.ts), the manager on its ping.
-import type { LivenessReport, ProbeResult } from '@tripod/core';
-import type { PingReply } from './probes.js';
+import type { LivenessReport, PingReply, ProbeResult } from '@tripod/core';
 import { freshWatch, INITIAL_SERVER_WATCH, judgeServer, type LivenessPolicy, type ServerWatch } from './server-liveness.js';
 
 export interface TierWatch {

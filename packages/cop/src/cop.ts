@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import {
   decideRestart, findLockHolder, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, type Death, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
-import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatus } from './cop-status.js';
+import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatusState } from './cop-status.js';
 import { decideCheck, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
 import { spawnManager } from './manager-process.js';
 import { pingManager } from './probes.js';
@@ -36,7 +36,7 @@ export class Cop {
   private readonly stopping = { value: false };
   private readonly drainingStrays = new Set<number>();
   cycleStartedAt: number | null = null;
-  readonly status: CopStatus = newCopStatus(Date.now());
+  readonly status: CopStatusState = newCopStatus(Date.now());
 
   constructor(
     private current: TripodConfig,

@@ -16,6 +16,9 @@ export const ERROR_CODES = {
   ERR_CONTROL_PROTOCOL: 'the control socket sent something that is not a response',
   ERR_PROC_UNAVAILABLE: '/proc is not available',
   ERR_NOT_RUNNING: 'the instance is not running',
+  ERR_WIRE_INVALID: 'a message or document from another process does not match its contract',
+  ERR_WIRE_VERSION: 'a document from another process has a schema version this reader does not know',
+  ERR_INTERNAL: 'an unexpected failure inside a tier (a bug): the message says what',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

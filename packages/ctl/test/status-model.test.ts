@@ -2,24 +2,30 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildReport } from '../src/status/model.js';
 import type { LockState, StatusSources } from '../src/status/sources.js';
-import type { ManagerStatusDoc } from '../src/instance/status-doc.js';
+import type { ManagerStatus } from '@tripod/core';
 
 const NOW = 1_800_000_000_000;
 const held = (pid: number): LockState => ({ holder: pid, ours: true, stalePid: null });
 const free: LockState = { holder: null, ours: null, stalePid: null };
 const stale = (pid: number): LockState => ({ holder: null, ours: null, stalePid: pid });
 
-const STATUS: ManagerStatusDoc = {
+const STATUS: ManagerStatus = {
+  version: 1,
   manager: { pid: 20, startedAt: NOW - 50_000 },
   writtenAt: NOW - 2000,
   goal: 'run',
-  servers: [{ pid: 30, role: 'serving', startedAt: NOW - 40_000 }],
+  serverExpected: true,
+  servers: [{ pid: 30, role: 'serving', startedAt: NOW - 40_000, readyAt: NOW - 39_000, handover: false, standbyReady: false }],
   restarts: 2,
   consecutiveCrashes: 0,
   backoffUntil: null,
   stayDown: null,
   lastExit: { pid: 29, code: null, signal: 'SIGKILL', at: NOW - 41_000, requested: false },
-  listeners: [{ listener: '127.0.0.1:8080', queued: 0, backlog: 511 }],
+  exitsByCause: {},
+  lastDrain: null,
+  lastOutage: null,
+  listeners: [{ host: '127.0.0.1', port: 8080, queued: 0, backlog: 511 }],
+  backlog: 511,
 };
 
 function sources(over: Partial<StatusSources> = {}): StatusSources {
@@ -37,7 +43,10 @@ function sources(over: Partial<StatusSources> = {}): StatusSources {
       30: { pid: 30, state: 'S', startedAt: NOW - 40_000 },
     },
     manager: { status: STATUS, live: true, error: null, ms: 3 },
-    cop: { cop: { pid: 10, startedAt: NOW - 60_000 }, managerRestarts: 1, lastPing: { ms: 4, at: NOW - 100 } },
+    cop: {
+      version: 1, cop: { pid: 10, startedAt: NOW - 60_000 }, managerStarts: 2, managerRestarts: 1, kills: {}, lastPing: { ms: 4, at: NOW - 100 },
+      lastServerProbe: null, firstReadyAt: null, lastReload: null, managerLastExit: null, managerBackoffUntil: null, server: null,
+    },
     server: { ok: true, pid: 30, ms: 2 },
     listeners: STATUS.listeners!,
     lockless: [],
@@ -58,8 +67,20 @@ test('everything up and answering: running, exit 0, one row per tier with uptime
   assert.equal(r.source, 'control');
 });
 
+test('the cop\'s liveness verdict: a busy server that misses the heartbeat is said to progress; a stalled one degrades', () => {
+  const liveness = { version: 1 as const, pid: 30, token: 't', progressAgeMs: 20, turns: 9, lagMs: 900, inflight: 4, started: 10, completed: 6, oldestInflightMs: 2500 };
+  const cop = (verdict: 'busy' | 'stalled') => ({ ...sources().cop!, server: { pid: 30, verdict, liveness, lastAnswerAt: NOW, livenessMs: 1, heartbeatFailures: 1 } });
+  const busy = buildReport(sources({ cop: cop('busy'), server: { ok: false, error: 'no answer within 1000 ms', ms: 1000 } }));
+  assert.deepEqual(busy.load && [busy.load.verdict, busy.load.lagMs, busy.load.inflight], ['busy', 900, 4]);
+  assert.match(busy.reasons.join('\n'), /overloaded, but making progress: not killed/);
+  const stalled = buildReport(sources({ cop: cop('stalled') }));
+  assert.equal(stalled.health, 'degraded');
+  assert.match(stalled.reasons.join('\n'), /stalled: 4 requests in flight, the oldest 2.5s old/);
+  assert.equal(buildReport(sources()).load, null, 'no judgement, no load line');
+});
+
 test('a draining server gets its own row', () => {
-  const status = { ...STATUS, servers: [...STATUS.servers!, { pid: 31, role: 'draining', startedAt: NOW - 90_000 }] };
+  const status: ManagerStatus = { ...STATUS, servers: [...STATUS.servers, { pid: 31, role: 'draining', startedAt: NOW - 90_000, readyAt: NOW - 89_000, handover: false, standbyReady: false }] };
   const r = buildReport(sources({ manager: { status, live: true, error: null, ms: 3 } }));
   assert.deepEqual(r.rows.filter((row) => row.tier === 'server').map((row) => [row.pid, row.state, row.uptimeSeconds]), [[30, 'serving', 40], [31, 'draining', 90]]);
   assert.equal(r.health, 'running');

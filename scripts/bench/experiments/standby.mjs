@@ -3,7 +3,7 @@
 // on the active's death it sends 'go' to the standby. usage: node scripts/bench/experiments/standby.mjs [early|late]
 // (early: the next standby starts at once; late: once the new active listens).
 import { spawn } from 'node:child_process';
-import net from 'node:net';
+import { bindServerHandle } from '@tripod/core';
 import { performance } from 'node:perf_hooks';
 import { startPlain } from '../lib/plain.mjs';
 import { startPoller } from '../lib/poller.mjs';
@@ -14,7 +14,9 @@ import { sleep } from '../lib/wait.mjs';
 const SAMPLES = 8;
 const late = process.argv[2] === 'late';
 const port = await freePort();
-const handle = net._createServerHandle('127.0.0.1', port, 4);
+const bound = bindServerHandle('127.0.0.1', port);
+if (!bound.ok) throw new Error(`bind 127.0.0.1:${port} failed (${bound.code})`);
+const { handle } = bound;
 const CHILD = new URL('./standby-child.mjs', import.meta.url).pathname;
 
 function spawnStandby() {

@@ -4,8 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULTS, findLockHolder, instanceIdFor, readJsonFile, runtimePaths, scanInstance } from '@tripod/core';
-import { answeringPid } from './http-get.mjs';
+import { DEFAULTS, findLockHolder, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, scanInstance, servingPid } from '@tripod/core';
 import { cleanEnv, freePort } from './ports.mjs';
 import { ageMs, isAlive } from './proc.mjs';
 import { parseLogEvents } from './timeline.mjs';
@@ -14,7 +13,6 @@ import { waitFor } from './wait.mjs';
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const COP_BIN = join(ROOT, 'packages/cop/dist/src/bin.js');
 export const APP = join(ROOT, 'scripts/bench/app.mjs');
-const HEARTBEAT = '/_tripod/heartbeat';
 
 /** Every kill is a first crash when the victim ran this long (see docs/benchmarks.md). */
 export const HEALTHY_AFTER_MS = 1000;
@@ -58,7 +56,7 @@ export async function startTripod(extraArgs = []) {
       const manager = holder('manager');
       const server = holder('server');
       if (manager === null || server === null || oldPids.some(isAlive)) return false;
-      return (await answeringPid(port, HEARTBEAT, 1000)) === server ? { manager, server } : false;
+      return (await servingPid({ host: '127.0.0.1', port }, 1000)) === server ? { manager, server } : false;
     },
     waitStable(oldPids = [], timeoutMs = 30_000) {
       return waitFor('tripod stable (locks held, heartbeat answered, old processes gone)', () => t.stable(oldPids), timeoutMs, 25);
@@ -77,13 +75,13 @@ export async function startTripod(extraArgs = []) {
       // process with a fresh run, and the restart policy judges the run.
       const serverRunMs = () => {
         const pid = holder('server');
-        const serving = readJsonFile(paths.statusFile)?.servers?.find((s) => s.role === 'serving' && s.pid === pid);
+        const serving = readDocument(paths.statusFile, parseManagerStatus)?.servers.find((s) => s.role === 'serving' && s.pid === pid);
         return serving ? Math.min(ageMs(pid) ?? 0, Date.now() - serving.startedAt) : 0;
       };
       const age = (tier) => (tier === 'server' ? serverRunMs() : (ageMs(holder(tier)) ?? 0));
       await waitFor(`${fault} victims old enough`, () => Object.entries(needs).every(([tier, ms]) => age(tier) >= ms + AGE_MARGIN_MS), 30_000, 50);
       // The steady state includes the warm standby (on by default): wait until it can take over.
-      await waitFor('the warm standby ready', () => readJsonFile(paths.statusFile)?.servers?.some((s) => s.role === 'standby' && s.standbyReady), 30_000, 50);
+      await waitFor('the warm standby ready', () => readDocument(paths.statusFile, parseManagerStatus)?.servers.some((s) => s.role === 'standby' && s.standbyReady), 30_000, 50);
     },
     /** Injects `fault` at once; returns the PID serving before it and the PIDs that must be gone after recovery. */
     inject(fault) {

@@ -3,11 +3,10 @@
 // packages the server loads before its first listen() (module trace), and what importing each costs.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { validateConfig } from '@tripod/core';
+import { bindServerHandle, validateConfig } from '@tripod/core';
 import { answeringPid } from '../lib/http-get.mjs';
 import { cleanEnv, freePort } from '../lib/ports.mjs';
 import { median } from '../lib/stats.mjs';
@@ -60,8 +59,9 @@ async function bareRun(extraArgs = [], env) {
 async function managedServerRun(extraArgs = [], env) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tripod-bench-boot-'));
-  const handle = net._createServerHandle('127.0.0.1', port, 4);
-  if (typeof handle === 'number') throw new Error(`bind 127.0.0.1:${port} failed (${handle})`);
+  const bound = bindServerHandle('127.0.0.1', port);
+  if (!bound.ok) throw new Error(`bind 127.0.0.1:${port} failed (${bound.code})`);
+  const { handle } = bound;
   try {
     const config = validateConfig({ runtimeDir: dir, listen: [`127.0.0.1:${port}`], app: APP }, dir);
     const args = [...extraArgs, SERVER_BIN, '--config-json', JSON.stringify(config), '--inherited-fds', '1'];

@@ -14,7 +14,7 @@ import { copyLogs, writeReport } from '../report/write.js';
 import { planSchedule } from '../schedule/schedule.js';
 import { observeDecoys, startDecoys, stopDecoys } from './decoys.js';
 import { runFaults } from './fault-loop.js';
-import { heartbeat } from './heartbeat.js';
+import { servingPid } from '@tripod/core';
 import { bindSocketUnit, type HeldSocket } from './socket-unit.js';
 import { findPerl } from './reaper.js';
 import { RequestRecorder } from './recorder.js';
@@ -41,7 +41,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitReady(host: string, port: number, serverLock: string, aborted: () => boolean): Promise<number | null> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline && !aborted()) {
-    const pid = await heartbeat(host, port, 1000);
+    const pid = await servingPid({ host, port }, 1000);
     if (pid !== null && pid === findLockHolder(serverLock)) return pid;
     await sleep(100);
   }

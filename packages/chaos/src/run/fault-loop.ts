@@ -4,7 +4,7 @@ import { isPlannedStop } from '../faults/fault.js';
 import type { Phase } from '../analysis/sample.js';
 import type { ChaosEvent, FaultRecord, FaultTarget } from '../report/model.js';
 import type { PlannedFault } from '../schedule/schedule.js';
-import { heartbeat } from './heartbeat.js';
+import { servingPid } from '@tripod/core';
 import { holdThenContinue, resolveTargets, sendFault, type TargetContext } from './injector.js';
 import { HEARTBEAT_TIMEOUT_MS, watchFault, type HealthContext } from './recovery.js';
 
@@ -39,7 +39,7 @@ async function runOne(planned: PlannedFault, ctx: FaultLoopContext): Promise<Fau
   const scheduledAt = ctx.origin + planned.atMs;
   const resolved = resolveTargets(planned.tier, ctx.targets);
   if ('reason' in resolved) return skipped(planned, scheduledAt, resolved.reason);
-  const servedBefore = await heartbeat(ctx.health.host, ctx.health.port, HEARTBEAT_TIMEOUT_MS);
+  const servedBefore = await servingPid(ctx.health, HEARTBEAT_TIMEOUT_MS);
   const isPlanned = isPlannedStop(planned);
   ctx.onPhase(isPlanned ? 'planned-stop' : 'running', planned.index);
   const injectedAt = Date.now();

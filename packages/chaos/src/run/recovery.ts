@@ -2,7 +2,7 @@
 // listening socket, noting when the service is back and when every tier is, up to a deadline.
 import { TIERS, findLockHolder, readStat, type RuntimePaths, type Tier } from '@tripod/core';
 import { NO_ANSWER, missingForRepair, missingForService, type FaultInProgress, type HealthView, type HolderView } from '../analysis/recovery-rule.js';
-import { heartbeat } from './heartbeat.js';
+import { servingPid } from '@tripod/core';
 
 export const RECOVERY_POLL_MS = 50;
 export const HEARTBEAT_TIMEOUT_MS = 2000;
@@ -24,7 +24,7 @@ function holderView(path: string): HolderView | null {
 
 /** The instance as seen from outside right now. */
 export async function observeHealth(ctx: HealthContext): Promise<HealthView> {
-  const heartbeatPid = await heartbeat(ctx.host, ctx.port, HEARTBEAT_TIMEOUT_MS);
+  const heartbeatPid = await servingPid(ctx, HEARTBEAT_TIMEOUT_MS);
   const holders = Object.fromEntries(TIERS.map((t) => [t, holderView(ctx.paths.lockFile(t))])) as Record<Tier, HolderView | null>;
   return { holders, heartbeatPid };
 }

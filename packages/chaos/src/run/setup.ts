@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TripodError, findLockHolder, instanceIdFor, readJsonFile, runtimePaths, tierBinary, type RuntimePaths } from '@tripod/core';
+import { TripodError, findLockHolder, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, tierBinary, type RuntimePaths } from '@tripod/core';
 import type { ChaosOptions } from '../cli/options.js';
 
 export interface Setup {
@@ -39,10 +39,7 @@ export function cleanEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
 
 /** The port a running instance serves on, from the manager's status.json. */
 function portFromStatus(paths: RuntimePaths): number | null {
-  const status = readJsonFile<{ listeners?: { listener?: string }[] }>(paths.statusFile);
-  const text = status?.listeners?.[0]?.listener;
-  const match = text ? /:(\d+)$/.exec(text) : null;
-  return match ? Number(match[1]) : null;
+  return readDocument(paths.statusFile, parseManagerStatus)?.listeners[0]?.port ?? null;
 }
 
 /** Prepares the runtime directory, port and cop command. */

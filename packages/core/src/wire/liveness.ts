@@ -1,9 +1,12 @@
 // The server -> cop liveness boundary: one JSON line a server's liveness worker writes to whoever
-// connects to its private socket. It says whether the server's main thread makes progress, read from
-// shared memory by a thread that never waits in the request queue.
+// connects to its private socket (<runtimeDir>/live/<pid>.sock). It says whether the server's main
+// thread makes progress, read from shared memory by a thread that never waits in the request queue.
+import { int, literal, num, parseVersioned, shape, str, type Parsed } from './check.js';
 import { TripodError } from '../errors.js';
 
 export const LIVENESS_VERSION = 1;
+
+type Read<T> = (value: unknown, path: string) => T;
 
 /** One liveness answer. Ages are in ms on the server's monotonic clock, taken when the worker answered. */
 export interface LivenessReport {
@@ -25,47 +28,44 @@ export interface LivenessReport {
   readonly oldestInflightMs: number;
 }
 
-export type ParsedLiveness = { readonly ok: true; readonly value: LivenessReport } | { readonly ok: false; readonly error: TripodError };
+/** What the cop concludes about the server holding server.lock (see docs/liveness.md). */
+export const SERVER_VERDICTS = ['starting', 'ok', 'busy', 'stalled', 'wedged'] as const;
+export type ServerVerdict = (typeof SERVER_VERDICTS)[number];
 
-const COUNTS = ['pid', 'turns', 'inflight', 'started', 'completed'] as const;
-const DURATIONS = ['progressAgeMs', 'lagMs', 'oldestInflightMs'] as const;
+const duration: Read<number> = (v, path) => {
+  const n = num(v, path);
+  if (n < 0) throw new TripodError('ERR_WIRE_INVALID', `${path}: expected a duration of 0 ms or more, got ${n}`, { details: { path } });
+  return n;
+};
+const count: Read<number> = (v, path) => {
+  const n = int(v, path);
+  if (n < 0) throw new TripodError('ERR_WIRE_INVALID', `${path}: expected a count of 0 or more, got ${n}`, { details: { path } });
+  return n;
+};
 
-function invalid(message: string, details: Record<string, unknown> = {}): ParsedLiveness {
-  return { ok: false, error: new TripodError('ERR_CONTROL_PROTOCOL', `liveness report: ${message}`, { details }) };
-}
+/** Reads a LivenessReport (also embedded in cop-status.json). */
+export const readLivenessReport: Read<LivenessReport> = shape<LivenessReport>({
+  version: literal(LIVENESS_VERSION),
+  pid: count,
+  token: str,
+  progressAgeMs: duration,
+  turns: count,
+  lagMs: duration,
+  inflight: count,
+  started: count,
+  completed: count,
+  oldestInflightMs: duration,
+});
 
-/** Turns one untrusted line into a LivenessReport, or a typed error naming the bad field. */
-export function parseLivenessReport(line: string): ParsedLiveness {
+/** Turns one untrusted line into a LivenessReport, or ERR_WIRE_VERSION / ERR_WIRE_INVALID naming the bad field. */
+export function parseLivenessReport(line: string): Parsed<LivenessReport> {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
-    return invalid(`not JSON: ${JSON.stringify(line.slice(0, 60))}`);
+    return { ok: false, error: new TripodError('ERR_WIRE_INVALID', `liveness report: not JSON: ${JSON.stringify(line.slice(0, 60))}`) };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid('expected an object');
-  const v = value as Record<string, unknown>;
-  if (v.version !== LIVENESS_VERSION) return invalid(`version ${JSON.stringify(v.version) ?? 'missing'} is not ${LIVENESS_VERSION}`, { field: 'version' });
-  for (const field of COUNTS) {
-    if (!Number.isSafeInteger(v[field]) || (v[field] as number) < 0) return invalid(`${field}: expected a whole number, got ${JSON.stringify(v[field])}`, { field });
-  }
-  for (const field of DURATIONS) {
-    const n = v[field];
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return invalid(`${field}: expected a duration in ms, got ${JSON.stringify(n)}`, { field });
-  }
-  if (typeof v.token !== 'string' || v.token === '') return invalid('token: expected a non-empty string', { field: 'token' });
-  const report: LivenessReport = {
-    version: LIVENESS_VERSION,
-    pid: v.pid as number,
-    token: v.token,
-    progressAgeMs: v.progressAgeMs as number,
-    turns: v.turns as number,
-    lagMs: v.lagMs as number,
-    inflight: v.inflight as number,
-    started: v.started as number,
-    completed: v.completed as number,
-    oldestInflightMs: v.oldestInflightMs as number,
-  };
-  return { ok: true, value: report };
+  return parseVersioned('liveness report', value, LIVENESS_VERSION, readLivenessReport);
 }
 
 /** The line a liveness worker writes. */
