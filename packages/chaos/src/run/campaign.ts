@@ -140,6 +140,7 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
       targets: { paths: setup.paths, instance: setup.instance, isOurCop: (pid) => supervisor.isOurCop(pid) },
       origin: readyAt, lastInjectAt: readyAt + options.durationMs - options.cooldownMs, recoveryBoundMs: options.recoveryBoundMs,
       repairBoundMs: options.repairBoundMs,
+      overload: { path: options.overloadPath, clients: options.overloadClients, timeoutMs: options.requestTimeoutMs, onRecord: (r) => recorder.record(r) },
       aborted: () => aborted,
       onPhase: (phase, fault) => {
         sampling.phase = phase;
