@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { startLoad } from '@tripod/chaos';
 import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
+import { waitFor } from '@tripod/core';
 
 const started: Instance[] = [];
 after(async () => {

@@ -6,8 +6,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ROOT, cleanEnv, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 import { STEADY, killIfAlive, tripod, waitRunning } from './ctl-run.js';
+import { waitFor } from '@tripod/core';
 
 const started: Instance[] = [];
 const fakes: ChildProcess[] = [];

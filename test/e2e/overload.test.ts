@@ -7,10 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startLoad, type LoadSummary } from '@tripod/chaos';
-import { identify, isStillAlive } from '@tripod/core';
+import { freePort, identify, isStillAlive, waitFor } from '@tripod/core';
 import { httpGet, servingPid } from '../helpers/http.js';
-import { cleanEnv, cleanupAll, FIXTURES, freePort, startInstance, type Instance } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
+import { cleanEnv, cleanupAll, FIXTURES, startInstance, type Instance } from '../helpers/instance.js';
 import { tripod } from './ctl-run.js';
 
 const started: Instance[] = [];

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   ERR_NOT_RUNNING: 'the instance is not running',
   ERR_WIRE_INVALID: 'a message or document from another process does not match its contract',
   ERR_WIRE_VERSION: 'a document from another process has a schema version this reader does not know',
+  ERR_WAIT_TIMEOUT: 'a condition waited for did not hold by its deadline',
   ERR_INTERNAL: 'an unexpected failure inside a tier (a bug): the message says what',
 } as const;
 

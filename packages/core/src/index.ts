@@ -43,3 +43,6 @@ export * from './config/internal-args.js';
 export * from './liveness/progress.js';
 export * from './liveness/socket-path.js';
 export * from './liveness/probe.js';
+export * from './toolbox/wait.js';
+export * from './toolbox/free-port.js';
+export * from './toolbox/instance-gone.js';

@@ -1,11 +1,11 @@
 // Runs the schedule: one fault at a time (the next waits until the previous one is repaired or its
 // bound passed, so each failure belongs to one fault), targets from the lock holders, a record each.
+import { servingPid, waitUntil } from '@tripod/core';
 import { isHeld, isPlannedStop } from '../faults/fault.js';
 import { startLoad, type RequestRecord } from '../load/client.js';
 import type { Phase } from '../analysis/sample.js';
 import type { ChaosEvent, FaultRecord, FaultTarget } from '../report/model.js';
 import type { PlannedFault } from '../schedule/schedule.js';
-import { servingPid } from '@tripod/core';
 import { holdThenContinue, resolveTargets, sendFault, type TargetContext } from './injector.js';
 import { HEARTBEAT_TIMEOUT_MS, watchFault, type HealthContext } from './recovery.js';
 
@@ -27,7 +27,7 @@ export interface FaultLoopContext {
 }
 
 async function sleepUntil(at: number, aborted: () => boolean): Promise<void> {
-  while (Date.now() < at && !aborted()) await new Promise((resolve) => setTimeout(resolve, Math.min(100, at - Date.now())));
+  await waitUntil(() => Date.now() >= at, { timeoutMs: Math.max(0, at - Date.now()), intervalMs: 100, aborted });
 }
 
 function skipped(planned: PlannedFault, scheduledAt: number, note: string): FaultRecord {

@@ -1,10 +1,9 @@
 // Where the campaign runs: a fresh temporary runtime directory or the given one (attached when a cop
 // already holds its lock), the port, the cop's command line, a clean environment.
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TripodError, findLockHolder, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, tierBinary, type RuntimePaths } from '@tripod/core';
+import { TripodError, findLockHolder, freePort, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, tierBinary, type RuntimePaths } from '@tripod/core';
 import type { ChaosOptions } from '../cli/options.js';
 
 export interface Setup {
@@ -18,18 +17,6 @@ export interface Setup {
   /** argv of the cop. */
   readonly copCommand: readonly string[];
   readonly env: NodeJS.ProcessEnv;
-}
-
-/** A free port on `host` (bind to 0, read it, close). */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** The caller's environment without TRIPOD_* (no config override leaks into the instance). */
