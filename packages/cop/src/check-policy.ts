@@ -26,8 +26,8 @@ export interface Observation {
   readonly serverHolder: number | null;
   /** The server's liveness socket (progress), null when not asked. */
   readonly liveness: ProbeResult<LivenessReport> | null;
-  /** The heartbeat through the listening port: the PID that answered. A service signal. */
-  readonly probe: ProbeResult<number> | null;
+  /** The heartbeat through the listening port: the token of the server that answered. A service signal. */
+  readonly probe: ProbeResult<string> | null;
 }
 
 export interface CheckPolicy extends LivenessPolicy {
@@ -77,11 +77,18 @@ function count(
   return { ...watch, failures: 0 };
 }
 
-/** The heartbeat through the port as a service signal: ok only when the lock holder answered. */
-function service(obs: Observation): ProbeResult<number> | null {
-  const { probe, serverHolder } = obs;
-  if (probe === null || !probe.ok || probe.value === serverHolder) return probe;
-  return { ok: false, error: `answered by PID ${probe.value}, lock held by ${serverHolder}`, ms: probe.ms };
+/** The token of the server holding server.lock: from this check's liveness answer, else the last one. */
+export function holderToken(state: CheckState, obs: Pick<Observation, 'serverHolder' | 'liveness'>): string | null {
+  if (obs.liveness?.ok && obs.liveness.value.pid === obs.serverHolder) return obs.liveness.value.token;
+  return state.server.pid === obs.serverHolder ? (state.server.report?.token ?? null) : null;
+}
+
+/** The heartbeat through the port as a service signal: a failure when another server (another token) answered. */
+function service(state: CheckState, obs: Observation): ProbeResult<string> | null {
+  const { probe } = obs;
+  const token = holderToken(state, obs);
+  if (probe === null || !probe.ok || token === null || probe.value === token) return probe;
+  return { ok: false, error: `answered by another server than the lock holder (PID ${obs.serverHolder})`, ms: probe.ms };
 }
 
 /** One check cycle's decision. */
@@ -108,7 +115,7 @@ export function decideCheck(state: CheckState, obs: Observation, policy: CheckPo
     } else misses = 0;
   }
 
-  const judged = judgeServer(state.server, { now: obs.now, holder: obs.serverHolder, liveness: obs.liveness, service: service(obs) }, policy);
+  const judged = judgeServer(state.server, { now: obs.now, holder: obs.serverHolder, liveness: obs.liveness, service: service(state, obs) }, policy);
   const server = judged.watch;
   for (const log of judged.logs) actions.push({ type: 'log', ...log });
   if (judged.kill && obs.serverHolder !== null) actions.push({ type: 'kill', tier: 'server', pid: obs.serverHolder, ...judged.kill });

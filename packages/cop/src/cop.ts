@@ -5,7 +5,7 @@ import {
   decideRestart, findLockHolder, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, type Death, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatusState } from './cop-status.js';
-import { decideCheck, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
+import { decideCheck, holderToken, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
 import { spawnManager } from './manager-process.js';
 import { pingManager } from './probes.js';
 import { bindAll, type BoundListener } from './sockets.js';
@@ -97,7 +97,7 @@ export class Cop {
       serverHolder !== null ? probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null,
     ]);
     if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
-    if (probe?.ok && probe.value === serverHolder) {
+    if (probe?.ok && serverHolder !== null && probe.value === holderToken(this.check, { serverHolder, liveness })) {
       this.status.lastServerProbe = { ms: probe.ms, at: Date.now() };
       this.status.firstReadyAt ??= Date.now();
       this.events.onServing?.(serverHolder);

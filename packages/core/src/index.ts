@@ -46,3 +46,4 @@ export * from './liveness/probe.js';
 export * from './toolbox/wait.js';
 export * from './toolbox/free-port.js';
 export * from './toolbox/instance-gone.js';
+export * from './liveness/whose-token.js';

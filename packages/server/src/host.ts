@@ -19,8 +19,8 @@ export interface Host {
   readonly isDraining: boolean;
 }
 
-/** `liveness` counts the application's requests (not the heartbeat's) as progress and in-flight work. */
-export function createHost(app: RequestHandler, onAppError: (err: unknown) => void, liveness?: Liveness): Host {
+/** `liveness` counts the application's requests (not the heartbeat's) as progress and in-flight work; its token answers the heartbeat. */
+export function createHost(app: RequestHandler, onAppError: (err: unknown) => void, liveness: Liveness): Host {
   const connections = new Set<Socket>();
   let draining = false;
   let onEmpty: (() => void) | null = null;
@@ -31,12 +31,12 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
     // client that is sending its next request right then, and fails that request.
     if (draining) res.setHeader('connection', 'close');
     if (req.url === HEARTBEAT_PATH) {
-      const body = heartbeatBody(process.pid);
+      const body = heartbeatBody(liveness.token);
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
       res.end(body);
       return;
     }
-    liveness?.track(req, res);
+    liveness.track(req, res);
     try {
       app(req, res);
     } catch (err) {

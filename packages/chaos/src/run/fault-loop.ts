@@ -42,7 +42,7 @@ async function runOne(planned: PlannedFault, ctx: FaultLoopContext): Promise<Fau
   const scheduledAt = ctx.origin + planned.atMs;
   const resolved = resolveTargets(planned.tier, ctx.targets);
   if ('reason' in resolved) return skipped(planned, scheduledAt, resolved.reason);
-  const servedBefore = await servingPid(ctx.health, HEARTBEAT_TIMEOUT_MS);
+  const servedBefore = await servingPid(ctx.health, HEARTBEAT_TIMEOUT_MS, ctx.health.paths.dir);
   const isPlanned = isPlannedStop(planned);
   ctx.onPhase(isPlanned ? 'planned-stop' : 'running', planned.index);
   const injectedAt = Date.now();
