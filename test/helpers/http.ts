@@ -45,9 +45,18 @@ function serverRuntimeDirs(): Set<string> {
 export async function servingPid(port: number): Promise<number | null> {
   const beat = await probeHeartbeat({ host: '127.0.0.1', port }, 2000);
   if (!beat.ok) return null;
-  for (const dir of serverRuntimeDirs()) {
-    const pid = await pidOfToken(dir, beat.value, 1000);
-    if (pid !== null) return pid;
+  const tried = new Set<string>();
+  // The directories seen last time first: the /proc scan is only needed for an instance not seen yet.
+  for (const dirs of [() => knownDirs, serverRuntimeDirs]) {
+    for (const dir of dirs()) {
+      if (tried.has(dir)) continue;
+      tried.add(dir);
+      knownDirs.add(dir);
+      const pid = await pidOfToken(dir, beat.value, 1000);
+      if (pid !== null) return pid;
+    }
   }
   return null;
 }
+
+const knownDirs = new Set<string>();

@@ -63,12 +63,19 @@ export async function runServer(options: ServerOptions): Promise<number> {
     delete process.env[ENV_TIER];
     const app = await loadApp(config.app, config.staticDir);
     const liveness = createLiveness();
+    // The cop decides hangs on what this socket says, and its token tells which server answered the
+    // heartbeat: it runs from now (a standby's too), so a promoted standby is known at once.
+    void liveness.serve(config.runtimeDir).then((error) => {
+      if (error === null) log.debug('server.liveness', { socket: livenessSocketPath(config.runtimeDir, process.pid) });
+      else log.error('server.liveness-failed', { error });
+    });
     const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }), liveness);
     if (options.standby) {
       tellManager({ type: 'standby', pid: process.pid });
       void log.activate();
       if (!(await waitForGo(stopRequested))) {
         log.info('server.standby-exit', {});
+        liveness.stop();
         clearInterval(keepAlive);
         process.disconnect?.();
         await log.close();
@@ -86,11 +93,6 @@ export async function runServer(options: ServerOptions): Promise<number> {
     // Serving first; the lock (fs-ext's native module) and the logging machinery (winston) next, so a
     // restarting server answers the queued connections as early as a bare node server would.
     setImmediate(() => void log.activate());
-    // The cop decides hangs on what this socket says; a server that cannot serve it would be judged wedged.
-    void liveness.serve(config.runtimeDir).then((error) => {
-      if (error === null) log.debug('server.liveness', { socket: livenessSocketPath(config.runtimeDir, process.pid) });
-      else log.error('server.liveness-failed', { error });
-    });
     const pending = takeLock(paths.lockFile('server'), log);
     lock = await Promise.race([pending, stopRequested.then(() => null)]);
     if (lock === null) void pending.then((l) => l.release(), () => undefined);
