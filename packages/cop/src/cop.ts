@@ -2,7 +2,7 @@
 // when its lock is free, kill what is wedged. Decisions come from check-policy.ts; this file acts.
 import type { ChildProcess } from 'node:child_process';
 import {
-  decideRestart, findLockHolder, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, type Death, type Log, type RuntimePaths, type TripodConfig,
+  decideRestart, findLockHolder, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, sweepLivenessSockets, type Death, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatusState } from './cop-status.js';
 import { decideCheck, holderToken, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
@@ -101,6 +101,11 @@ export class Cop {
       this.status.lastServerProbe = { ms: probe.ms, at: Date.now() };
       this.status.firstReadyAt ??= Date.now();
       this.events.onServing?.(serverHolder);
+    }
+    // A new server holds the lock: the sockets of servers that are gone go too (a killed one leaves its own).
+    if (serverHolder !== this.check.server.pid) {
+      const removed = sweepLivenessSockets(paths.dir);
+      if (removed.length > 0) this.log.debug('liveness.swept', { pids: removed });
     }
     const managerStarting = this.managerChild !== null && now - this.managerSpawnedAt < config.startGraceMs;
     const decision = decideCheck(this.check, { now: Date.now(), managerHolder, managerStarting, ping, serverHolder, liveness, probe }, config);

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { createProgressBuffer, ProgressWriter, readProgress, reportFromProgress } from '../src/liveness/progress.js';
-import { livenessSocketPath, pidOfLivenessSocket } from '../src/liveness/socket-path.js';
+import { livenessDir, livenessSocketPath, pidOfLivenessSocket, sweepLivenessSockets } from '../src/liveness/socket-path.js';
 import { formatLivenessReport, parseLivenessReport, type LivenessReport } from '../src/wire/liveness.js';
 
 const REPORT: LivenessReport = { version: 1, pid: 42, token: 'abc', progressAgeMs: 3.5, turns: 7, lagMs: 120, inflight: 2, started: 9, completed: 7, oldestInflightMs: 800 };
@@ -48,4 +51,17 @@ test('one liveness socket per server PID, and back', () => {
   assert.equal(livenessSocketPath('/run/tripod', 1234), '/run/tripod/live/1234.sock');
   assert.equal(pidOfLivenessSocket('1234.sock'), 1234);
   assert.equal(pidOfLivenessSocket('x.sock'), null);
+});
+
+test('the sockets of servers that are gone are swept, the others and foreign files left alone', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tripod-live-'));
+  try {
+    mkdirSync(livenessDir(dir));
+    for (const name of ['10.sock', '11.sock', 'notes.txt']) writeFileSync(join(livenessDir(dir), name), '');
+    assert.deepEqual(sweepLivenessSockets(dir, (pid) => pid === 11), [10]);
+    assert.deepEqual(readdirSync(livenessDir(dir)).sort(), ['11.sock', 'notes.txt']);
+    assert.deepEqual(sweepLivenessSockets(join(dir, 'missing')), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
