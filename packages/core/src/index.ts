@@ -47,3 +47,4 @@ export * from './toolbox/wait.js';
 export * from './toolbox/free-port.js';
 export * from './toolbox/instance-gone.js';
 export * from './liveness/whose-token.js';
+export * from './toolbox/clean-env.js';
