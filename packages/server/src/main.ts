@@ -64,13 +64,21 @@ export async function runServer(options: ServerOptions): Promise<number> {
     const app = await loadApp(config.app, config.staticDir);
     const liveness = createLiveness();
     // The cop decides hangs on what this socket says, and its token tells which server answered the
-    // heartbeat: it runs from now (a standby's too), so a promoted standby is known at once.
-    void liveness.serve(config.runtimeDir).then((error) => {
+    // heartbeat. A standby starts it while it waits, so it is known the moment it is promoted; any
+    // other server just after it listens, so the worker's start-up never delays the first answer.
+    const serveLiveness = () => void liveness.serve(config.runtimeDir).then((error) => {
       if (error === null) log.debug('server.liveness', { socket: livenessSocketPath(config.runtimeDir, process.pid) });
       else log.error('server.liveness-failed', { error });
     });
+    try {
+      liveness.publish(config.runtimeDir);
+    } catch (err) {
+      // Only the mapping from heartbeat to PID is lost (status, tests); the cop reads the token from the liveness socket.
+      log.error('server.token-file-failed', { error: (err as NodeJS.ErrnoException).code ?? String(err) });
+    }
     const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }), liveness);
     if (options.standby) {
+      serveLiveness();
       tellManager({ type: 'standby', pid: process.pid });
       void log.activate();
       if (!(await waitForGo(stopRequested))) {
@@ -93,6 +101,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
     // Serving first; the lock (fs-ext's native module) and the logging machinery (winston) next, so a
     // restarting server answers the queued connections as early as a bare node server would.
     setImmediate(() => void log.activate());
+    if (!options.standby) setImmediate(serveLiveness);
     const pending = takeLock(paths.lockFile('server'), log);
     lock = await Promise.race([pending, stopRequested.then(() => null)]);
     if (lock === null) void pending.then((l) => l.release(), () => undefined);
