@@ -90,7 +90,7 @@ test(`${CLIENTS} keep-alive clients on a 20 ms-CPU handler: no kill, no failure 
   assert.match(metrics.stdout, /tripod_server_verdict\{verdict="busy"\} 1/);
 });
 
-test('under the same overload, a handler that spins forever is still replaced within the bound', async () => {
+test('under the same overload, a handler that spins forever, then a SIGSTOP, are still replaced within the bound', async () => {
   const inst = await startInstance({ fast: false, args: ['--app', CPU_APP, ...DEFAULTS_SHORT_GRACE] });
   started.push(inst);
   const server = identify(inst.holder('server')!)!;
@@ -106,6 +106,16 @@ test('under the same overload, a handler that spins forever is still replaced wi
     assert.ok(replacedMs < BOUND_MS, `replaced after ${replacedMs} ms`);
     assert.match(inst.output(), /kill\.decide .*targetTier=server .*reason=no progress for/);
     assert.equal(copStatus(inst).kills?.server?.hang, 1);
+
+    // The replacement, stopped while the load goes on: its liveness socket falls silent.
+    const next = identify(inst.holder('server')!)!;
+    await waitFor('the cop judging the replacement', () => copStatus(inst).server?.pid === next.pid && copStatus(inst).server?.verdict !== 'starting', 15_000, 100);
+    const stoppedAt = Date.now();
+    process.kill(next.pid, 'SIGSTOP');
+    await waitFor('the stopped server gone and replaced', async () => !isStillAlive(next) && inst.holder('server') !== null, BOUND_MS, 100);
+    assert.ok(Date.now() - stoppedAt < BOUND_MS, `replaced after ${Date.now() - stoppedAt} ms`);
+    assert.match(inst.output(), /kill\.decide .*reason=liveness socket silent for/);
+    assert.equal(copStatus(inst).kills?.server?.hang, 2);
     assert.equal(copStatus(inst).kills?.manager, undefined, 'the manager was left alone');
   } finally {
     running.stop();
@@ -123,13 +133,28 @@ test('requests that never complete while the loop turns: reported stalled, not k
     return s?.verdict === 'stalled' ? s : null;
   }, 20_000, 100);
   assert.equal(view.liveness?.inflight, 3);
-  // The cop keeps judging it past twice the hang limit, and the server still serves, never killed.
+  // The cop keeps judging it past twice the hang limit, and never kills it.
   await waitFor('the cop seeing a 4 s old stuck request', () => (copStatus(inst).server?.liveness?.oldestInflightMs ?? 0) >= 4000, 20_000, 200);
-  assert.equal((await httpGet(inst.port, '/')).body, 'ok\n');
-  assert.equal(inst.holder('server'), serverPid);
-  assert.equal(await servingPid(inst.port), serverPid);
-  assert.deepEqual(copStatus(inst).kills ?? {}, {});
+  assert.equal(copStatus(inst).server?.verdict, 'stalled');
   const status = await tripod(['status', '--runtime-dir', inst.dir], { timeoutMs: 10_000 });
   assert.match(status.stdout, /stalled: 3 requests in flight/);
   assert.match(inst.output(), /server\.stalled/);
+  assert.equal(inst.holder('server'), serverPid);
+  assert.equal(await servingPid(inst.port), serverPid);
+  assert.deepEqual(copStatus(inst).kills ?? {}, {});
+  // Other paths still answer (a completed request ends the "none completes" verdict; the stuck ones stay in flight).
+  assert.equal((await httpGet(inst.port, '/')).body, 'ok\n');
+});
+
+test('--stall-kill-ms opts in: a server whose requests all stay stuck that long is replaced', async () => {
+  const inst = await startInstance({ fast: false, args: ['--app', join(FIXTURES, 'stuck.mjs'), ...DEFAULTS_SHORT_GRACE, '--stall-kill-ms', '4000'] });
+  started.push(inst);
+  const server = identify(inst.holder('server')!)!;
+  const stuckAt = Date.now();
+  for (let i = 0; i < 2; i++) void httpGet(inst.port, '/stuck', '127.0.0.1', 60_000).catch(() => undefined);
+  await waitFor('the stalled server gone and replaced', async () => !isStillAlive(server) && inst.holder('server') !== null, 20_000, 100);
+  assert.ok(Date.now() - stuckAt >= 4000, 'not before the stall reached --stall-kill-ms');
+  assert.equal(copStatus(inst).kills?.server?.stall, 1, inst.output());
+  assert.match(inst.output(), /kill\.decide .*reason=2 requests in flight, none completed for/);
+  assert.equal((await httpGet(inst.port, '/')).body, 'ok\n');
 });
