@@ -12,6 +12,8 @@ import type { LivenessWorkerData, LivenessWorkerMessage } from './worker.js';
 /** The progress timer's period. */
 export const TICK_MS = 50;
 const TICK_US = BigInt(TICK_MS * 1000);
+/** A liveness worker that died is started again after this (well within the cop's hang limit). */
+const WORKER_RESTART_MS = 200;
 /** Lag is the largest timer lateness over a window this long (and the one before it). */
 const LAG_WINDOW_US = 1_000_000n;
 
@@ -52,6 +54,7 @@ export function createLiveness(): Liveness {
   timer.unref();
 
   let worker: Worker | null = null;
+  let stopped = false;
   const owned = new Set<string>();
   const removeFiles = () => {
     for (const path of owned) {
@@ -93,15 +96,23 @@ export function createLiveness(): Liveness {
       const data: LivenessWorkerData = { buffer, dir: livenessDir(runtimeDir), path: livenessSocketPath(runtimeDir, process.pid), pid: process.pid, token };
       owned.add(data.path);
       return new Promise((resolve) => {
-        const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false });
-        worker = w;
-        w.unref();
-        w.once('message', (message: LivenessWorkerMessage) => resolve(message.type === 'listening' ? null : message.error));
-        w.once('error', (err) => resolve(err.message));
-        w.once('exit', (code) => resolve(`liveness worker exited with code ${code}`));
+        const start = () => {
+          const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false });
+          worker = w;
+          w.unref();
+          w.once('message', (message: LivenessWorkerMessage) => resolve(message.type === 'listening' ? null : message.error));
+          w.once('error', (err) => resolve(err.message));
+          w.once('exit', (code) => {
+            resolve(`liveness worker exited with code ${code}`);
+            // A worker that died would leave a healthy server silent, and the cop would call it wedged.
+            if (!stopped) setTimeout(start, WORKER_RESTART_MS).unref();
+          });
+        };
+        start();
       });
     },
     stop() {
+      stopped = true;
       clearInterval(timer);
       void worker?.terminate();
       worker = null;
