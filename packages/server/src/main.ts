@@ -7,10 +7,12 @@ import { ENV_INSTANCE, ENV_TIER } from '@tripod/core/instance';
 import { acquireLock, type HeldLock } from '@tripod/core/lock/lockfile';
 import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
 import { createLog, type Log } from '@tripod/core/log/logger';
+import { livenessSocketPath } from '@tripod/core/liveness/socket-path';
 import { runtimePaths } from '@tripod/core/paths';
 import { waitUntil } from '@tripod/core/toolbox/wait';
 import { loadApp } from './app-loader.js';
 import { createHost } from './host.js';
+import { createLiveness } from './liveness/monitor.js';
 import { tellManager, waitForGo } from './ipc.js';
 
 export interface ServerOptions {
@@ -62,12 +64,28 @@ export async function runServer(options: ServerOptions): Promise<number> {
     delete process.env[ENV_INSTANCE];
     delete process.env[ENV_TIER];
     const app = await loadApp(config.app, config.staticDir);
-    const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }));
+    const liveness = createLiveness();
+    // The cop decides hangs on what this socket says, and its token tells which server answered the
+    // heartbeat. A standby starts it while it waits, so it is known the moment it is promoted; any
+    // other server just after it listens, so the worker's start-up never delays the first answer.
+    const serveLiveness = () => void liveness.serve(config.runtimeDir).then((error) => {
+      if (error === null) log.debug('server.liveness', { socket: livenessSocketPath(config.runtimeDir, process.pid) });
+      else log.error('server.liveness-failed', { error });
+    });
+    try {
+      liveness.publish(config.runtimeDir);
+    } catch (err) {
+      // Only the mapping from heartbeat to PID is lost (status, tests); the cop reads the token from the liveness socket.
+      log.error('server.token-file-failed', { error: (err as NodeJS.ErrnoException).code ?? String(err) });
+    }
+    const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }), liveness);
     if (options.standby) {
+      serveLiveness();
       tellManager({ type: 'standby', pid: process.pid });
       void log.activate();
       if (!(await waitForGo(stopRequested))) {
         log.info('server.standby-exit', {});
+        liveness.stop();
         clearInterval(keepAlive);
         process.disconnect?.();
         await log.close();
@@ -85,6 +103,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
     // Serving first; the lock (fs-ext's native module) and the logging machinery (winston) next, so a
     // restarting server answers the queued connections as early as a bare node server would.
     setImmediate(() => void log.activate());
+    if (!options.standby) setImmediate(serveLiveness);
     const pending = takeLock(paths.lockFile('server'), log);
     lock = await Promise.race([pending, stopRequested.then(() => null)]);
     if (lock === null) void pending.then((l) => l.release(), () => undefined);
@@ -100,6 +119,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
     const result = await host.drain(config.drainTimeoutMs);
     log.info('server.drained', { ...result });
     tellManager({ type: 'drained', pid: process.pid, ...result });
+    liveness.stop();
     clearInterval(keepAlive);
     await log.close();
     return EXIT.OK;
