@@ -4,6 +4,9 @@ export const ERROR_CODES = {
   ERR_CONFIG_INVALID: 'a configuration value is invalid',
   ERR_RUNTIME_DIR_MISSING: 'the runtime directory does not exist',
   ERR_RUNTIME_DIR_NOT_WRITABLE: 'the runtime directory is not writable',
+  ERR_RUNTIME_DIR_INSECURE: 'the runtime or log directory is owned by another user, or writable by others',
+  ERR_SOCKET_PATH_TOO_LONG: 'the control socket path does not fit a unix socket address',
+  ERR_FILE_NOT_OURS: 'a file tripod would write is not a regular file owned by this user with one link',
   ERR_LOCK_SYMLINK: 'a lock file is a symbolic link',
   ERR_LOCK_HELD: 'another live process holds the lock',
   ERR_LOCK_FAILED: 'the lock could not be taken',
@@ -15,6 +18,7 @@ export const ERROR_CODES = {
   ERR_CONTROL_UNREACHABLE: 'the control socket could not be reached',
   ERR_CONTROL_PROTOCOL: 'the control socket sent something that is not a response',
   ERR_PROC_UNAVAILABLE: '/proc is not available',
+  ERR_PROC_LOCKS_MISSING: '/proc/locks is missing, so lock holders cannot be seen',
   ERR_NOT_RUNNING: 'the instance is not running',
 } as const;
 

@@ -39,6 +39,8 @@ export interface TripodConfig {
   readonly coreSignal: NodeJS.Signals | null;
   /** The cop aborts if one of its check cycles takes longer than this. */
   readonly stallLimitMs: number;
+  /** Accept a runtime or log directory owned by another user or writable by others (see docs/security.md). */
+  readonly allowInsecureDirs: boolean;
   readonly restart: RestartPolicy;
 }
 
