@@ -1,5 +1,8 @@
 // The manager's view of the instance, as the control socket and status.json give it.
-import { queueDepths, type QueueDepth } from '@tripod/core';
+import { cachedQueueDepths, type QueueDepth } from '@tripod/core';
+
+// Status is asked for by any client of the control socket: /proc/net/tcp is read at most once a second.
+const readQueues = cachedQueueDepths();
 import type { DrainReport, Outage, ServerRunner } from './runner.js';
 import type { LastExit, Role } from './supervisor.js';
 
@@ -50,7 +53,7 @@ export function buildStatus(runner: ServerRunner, startedAt: number): ManagerSta
     exitsByCause: s.exitsByCause,
     lastDrain: runner.lastDrain,
     lastOutage: runner.lastOutage,
-    listeners: queueDepths(config.listen, config.backlog),
+    listeners: readQueues(config.listen, config.backlog),
     backlog: config.backlog,
   };
 }
