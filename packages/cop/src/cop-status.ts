@@ -21,6 +21,8 @@ export interface CopStatus {
   managerLastExit: { pid: number | null; code: number | null; signal: string | null; at: number } | null;
   /** When the cop will start the next manager after a crash loop, or null. */
   managerBackoffUntil: number | null;
+  /** A lock held by something that is not a tier of this instance (the cop starts nothing against it). */
+  foreignLock: { tier: string; holder: string; since: number } | null;
 }
 
 /** A fresh status for the cop started now. */
@@ -36,6 +38,7 @@ export function newCopStatus(now: number): CopStatus {
     lastReload: null,
     managerLastExit: null,
     managerBackoffUntil: null,
+    foreignLock: null,
   };
 }
 

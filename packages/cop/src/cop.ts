@@ -2,7 +2,7 @@
 // when its lock is free, kill what is wedged. Decisions come from check-policy.ts; this file acts.
 import type { ChildProcess } from 'node:child_process';
 import {
-  decideRestart, findLockHolder, isInstanceTier, probeHeartbeat, type Death, type Log, type RuntimePaths, type TripodConfig,
+  decideRestart, describeProcess, findLockHolder, isInstanceTier, probeHeartbeat, type Death, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { countKill, newCopStatus, writeCopStatus, type CopStatus } from './cop-status.js';
 import { decideCheck, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
@@ -80,9 +80,13 @@ export class Cop {
     const now = Date.now();
     let managerHolder = findLockHolder(paths.lockFile('manager'));
     if (managerHolder !== null && !isInstanceTier(managerHolder, this.instance, 'manager')) {
-      this.log.error('manager.lock-foreign', { holder: managerHolder, path: paths.lockFile('manager') });
+      // Said once per holder: no manager starts while it holds the lock, and status names it.
+      const holder = describeProcess(managerHolder);
+      if (this.status.foreignLock?.holder !== holder) this.log.error('manager.lock-foreign', { holder, path: paths.lockFile('manager'), plan: 'no manager starts until it lets go' });
+      this.status.foreignLock = { tier: 'manager', holder, since: this.status.foreignLock?.since ?? now };
       return;
     }
+    this.status.foreignLock = null;
     const ping = managerHolder !== null ? await pingManager(paths.controlSocket, config.probeTimeoutMs) : null;
     if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
     const serverHolder = findLockHolder(paths.lockFile('server'));

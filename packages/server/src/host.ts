@@ -18,6 +18,10 @@ export interface Host {
   readonly isDraining: boolean;
 }
 
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 export function createHost(app: RequestHandler, onAppError: (err: unknown) => void): Host {
   const connections = new Set<Socket>();
   let draining = false;
@@ -34,12 +38,24 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
       res.end(body);
       return;
     }
-    try {
-      app(req, res);
-    } catch (err) {
+    // The application's errors, thrown, rejected or emitted on the request or response, answer 500
+    // (or cut a response already under way) and are logged; none reaches the process.
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
       onAppError(err);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      if (res.headersSent || res.destroyed) return void res.destroy();
+      res.writeHead(500, { 'content-type': 'text/plain', 'content-length': 15 });
       res.end('internal error\n');
+    };
+    req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? res.destroy() : fail(err))); // a client gone is not an application error
+    res.on('error', fail);
+    try {
+      const result: unknown = app(req, res);
+      if (isPromise(result)) result.then(undefined, fail);
+    } catch (err) {
+      fail(err);
     }
   };
 

@@ -1,5 +1,5 @@
 // Before starting: the runtime directory must exist (ctl creates only the default `.tripod`, as the cop does).
-import { checkRuntimeDir, envNameFor } from '@tripod/core';
+import { checkDirOwnership, checkRuntimeDir, envNameFor } from '@tripod/core';
 import type { Ctl } from '../context.js';
 
 /** True when no runtime directory was named anywhere (flag, environment, config file). */
@@ -9,5 +9,7 @@ export function isDefaultRuntimeDir(ctl: Ctl, env: NodeJS.ProcessEnv = process.e
 
 /** Checks (and for the default location creates) the runtime directory; throws a TripodError otherwise. */
 export function prepareRuntimeDir(ctl: Ctl): void {
-  checkRuntimeDir(ctl.config.runtimeDir, { create: isDefaultRuntimeDir(ctl) });
+  const allowInsecure = ctl.config.allowInsecureDirs;
+  checkRuntimeDir(ctl.config.runtimeDir, { create: isDefaultRuntimeDir(ctl), allowInsecure });
+  checkDirOwnership(ctl.config.logDir, 'log directory', { allowInsecure });
 }
