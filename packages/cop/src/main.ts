@@ -29,8 +29,8 @@ async function takeCopLock(path: string, dir: string): Promise<HeldLock> {
     return await acquireLock(path);
   } catch (err) {
     if (isTripodError(err, 'ERR_LOCK_HELD')) {
-      const who = typeof err.details.holderDescription === 'string' ? ` (${err.details.holderDescription})` : '';
-      throw new TripodError('ERR_LOCK_HELD', `another process${who} holds ${path}: a cop already runs for ${dir}, or something else holds its lock`, { cause: err, details: err.details });
+      const who = typeof err.details.holderDescription === 'string' ? err.details.holderDescription : 'another process';
+      throw new TripodError('ERR_LOCK_HELD', `another cop already runs for ${dir}: ${who} holds ${path}`, { cause: err, details: err.details });
     }
     throw err;
   }

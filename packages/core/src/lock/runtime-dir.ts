@@ -85,10 +85,10 @@ export function checkRuntimeDir(dir: string, options: DirCheckOptions = {}): voi
   if (!isDir) {
     throw new TripodError('ERR_RUNTIME_DIR_MISSING', `runtime directory ${dir} is not a directory`, { details: { dir } });
   }
-  checkDirOwnership(dir, 'runtime directory', options);
   try {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (err) {
     throw new TripodError('ERR_RUNTIME_DIR_NOT_WRITABLE', `runtime directory ${dir} is not writable by uid ${process.getuid?.()} (${systemErrorCode(err)})`, { cause: err, details: { dir } });
   }
+  checkDirOwnership(dir, 'runtime directory', options);
 }
