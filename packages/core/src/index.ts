@@ -21,6 +21,7 @@ export * from './proc/scan.js';
 export * from './kill/safe-kill.js';
 export * from './kill/signal.js';
 export * from './kill/real-deps.js';
+export * from './kill/group.js';
 export * from './log/logger.js';
 export * from './control/protocol.js';
 export * from './control/client.js';
