@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { controlRequest } from '../src/control/client.js';
-import { MAX_CONNECTIONS, MAX_LINE, serveControl } from '../src/control/server.js';
+import { MAX_CONNECTIONS, MAX_LINE, pickVictim, serveControl } from '../src/control/server.js';
 
 let dir: string;
 let path: string;
@@ -74,4 +74,13 @@ test('a request line longer than the limit closes the connection', async () => {
   s.write('{"cmd":"ping","pad":"' + 'x'.repeat(MAX_LINE + 10));
   await closed(s);
   assert.deepEqual(await controlRequest(path, { cmd: 'ping' }, 2000), { pong: true });
+});
+
+test('room is made by closing the oldest silent connection, else the least recently active', () => {
+  const c = (opened: number, lastActive: number | null) => ({ opened, lastActive });
+  const silentOld = c(1, null);
+  assert.equal(pickVictim([c(0, 5), silentOld, c(2, null), c(3, 9)]), silentOld);
+  const idle = c(0, 5);
+  assert.equal(pickVictim([c(1, 7), idle, c(3, 9)]), idle);
+  assert.equal(pickVictim([]), null);
 });

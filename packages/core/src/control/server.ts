@@ -1,7 +1,8 @@
 // The control socket's server side: owner-only from the moment it exists (bound under umask 0177), and
-// no client can starve the others: a bounded number of connections (the least recently active one
-// makes room for a newcomer, so a flood cannot lock out the cop's ping), one request at a time per
-// connection, bounded request lines, bounded unread replies, idle connections closed.
+// no client can starve the others: a bounded number of connections (a newcomer makes room by closing
+// the oldest connection that never sent anything, else the least recently active one, so a flood of
+// idle connections cannot lock out the cop's ping, which sends at once), one request at a time per
+// connection, bounded request lines, bounded unread replies, silent connections closed early.
 import { lstatSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { isTripodError } from '../errors.js';
@@ -11,16 +12,32 @@ export type ControlHandler = (request: ControlRequest) => Promise<unknown> | unk
 
 /** Longest request line; a longer one closes the connection. */
 export const MAX_LINE = 64 * 1024;
-/** Open connections at most; a newcomer beyond it closes the least recently active one. */
-export const MAX_CONNECTIONS = 32;
+/** Open connections at most; a newcomer beyond it closes a silent or the least recently active one. */
+export const MAX_CONNECTIONS = 128;
 /** Reply bytes a client may leave unread before its connection is closed. */
 export const MAX_UNREAD = 256 * 1024;
 /** A connection that sends nothing for this long is closed. */
 export const IDLE_MS = 30_000;
+/** A connection that has sent nothing at all is closed sooner. */
+export const FIRST_BYTE_MS = 2000;
 
 interface Connection {
   readonly socket: Socket;
-  lastActive: number;
+  readonly opened: number;
+  /** When it last sent something; null while it has sent nothing. */
+  lastActive: number | null;
+}
+
+/** The connection to close to make room: the oldest silent one, else the least recently active. */
+export function pickVictim<C extends { opened: number; lastActive: number | null }>(open: Iterable<C>): C | null {
+  let silent: C | null = null;
+  let idle: C | null = null;
+  for (const c of open) {
+    if (c.lastActive === null) {
+      if (silent === null || c.opened < silent.opened) silent = c;
+    } else if (idle === null || c.lastActive < idle.lastActive!) idle = c;
+  }
+  return silent ?? idle;
 }
 
 /** Answers one request line; never throws. */
@@ -40,24 +57,24 @@ export function serveControl(path: string, handle: ControlHandler): Promise<Serv
   rmSync(path, { force: true });
   const open = new Set<Connection>();
 
+  let sequence = 0; // orders connections opened within the same millisecond
   const makeRoom = () => {
     if (open.size < MAX_CONNECTIONS) return;
-    let oldest: Connection | null = null;
-    for (const c of open) if (oldest === null || c.lastActive < oldest.lastActive) oldest = c;
-    if (oldest) {
-      open.delete(oldest);
-      oldest.socket.destroy();
+    const victim = pickVictim(open);
+    if (victim) {
+      open.delete(victim);
+      victim.socket.destroy();
     }
   };
 
   const server = createServer((socket) => {
     makeRoom();
-    const conn: Connection = { socket, lastActive: Date.now() };
+    const conn: Connection = { socket, opened: sequence++, lastActive: null };
     open.add(conn);
     let buffer = '';
     let busy = false;
     socket.setEncoding('utf8');
-    socket.setTimeout(IDLE_MS, () => socket.destroy());
+    socket.setTimeout(FIRST_BYTE_MS, () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => open.delete(conn));
 
@@ -84,7 +101,8 @@ export function serveControl(path: string, handle: ControlHandler): Promise<Serv
       });
     };
     socket.on('data', (chunk: string) => {
-      conn.lastActive = Date.now();
+      if (conn.lastActive === null) socket.setTimeout(IDLE_MS);
+      conn.lastActive = sequence++;
       buffer += chunk;
       next();
     });
