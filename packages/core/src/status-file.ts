@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { OWNER_ONLY } from './fs/own-file.js';
+import type { Parsed } from './wire/check.js';
 
 /** The temporary name a write of `path` goes through: `.status.json.<random>.tmp` beside it. */
 export function temporaryName(path: string): string {
@@ -35,4 +36,12 @@ export function readJsonFile<T>(path: string): T | null {
   } catch {
     return null;
   }
+}
+
+/** Reads a document another process wrote and checks it against its contract; null when missing, not JSON, or off the contract. */
+export function readDocument<T>(path: string, parse: (value: unknown) => Parsed<T>): T | null {
+  const value = readJsonFile<unknown>(path);
+  if (value === null) return null;
+  const parsed = parse(value);
+  return parsed.ok ? parsed.value : null;
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configFromEnv } from '../src/config/cli.js';
 import { validateConfig } from '../src/config/validate.js';
-import { parseRequest, parseResponse } from '../src/control/protocol.js';
+import { parseRequest, parseResponse } from '../src/wire/control.js';
 import { isTripodError } from '../src/errors.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x7121d0d);

@@ -8,6 +8,7 @@ import { acquireLock, type HeldLock } from '@tripod/core/lock/lockfile';
 import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
 import { createLog, type Log } from '@tripod/core/log/logger';
 import { runtimePaths } from '@tripod/core/paths';
+import { waitUntil } from '@tripod/core/toolbox/wait';
 import { loadApp } from './app-loader.js';
 import { createHost } from './host.js';
 import { tellManager, waitForGo } from './ipc.js';
@@ -26,15 +27,16 @@ const LOCK_RETRY_MS = 25;
 
 /** Takes server.lock, waiting while a draining predecessor still holds it (it lets go as its drain starts). */
 async function takeLock(path: string, log: Log): Promise<HeldLock> {
-  for (;;) {
+  const lock = await waitUntil(async () => {
     try {
       return await acquireLock(path);
     } catch (err) {
       if (!isTripodError(err, 'ERR_LOCK_HELD')) throw err;
       log.debug('server.lock-wait', { holder: err.details.holder });
-      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+      return null;
     }
-  }
+  }, { timeoutMs: Infinity, intervalMs: LOCK_RETRY_MS });
+  return lock!; // no deadline: the manager kills a predecessor that outlives its drain
 }
 
 /** Resolves at the first SIGTERM/SIGINT; later ones are ignored, so a second signal cannot cut a drain short. */

@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import { createConnection, type Socket } from 'node:net';
 import { after, test } from 'node:test';
-import { controlRequest, readJsonFile } from '@tripod/core';
+import { controlRequest, readJsonFile, waitFor } from '@tripod/core';
 import { startInstance, type Instance, cleanupAll } from '../../helpers/instance.js';
-import { waitFor } from '../../helpers/wait.js';
 
 const started: Instance[] = [];
 const sockets: Socket[] = [];

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { EXIT } from '@tripod/core';
-import { BIN, cleanEnv, freePort, startInstance, tempDir, type Instance, cleanupAll } from '../../helpers/instance.js';
+import { EXIT, freePort } from '@tripod/core';
+import { BIN, cleanEnv, startInstance, tempDir, type Instance, cleanupAll } from '../../helpers/instance.js';
 import { tripod } from '../ctl-run.js';
 import { NEEDS_ROOT, NOBODY } from './nobody.js';
 

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readProcLocks, readStat } from '@tripod/core';
+import { readProcLocks, readStat, waitFor } from '@tripod/core';
 import { startInstance, tempDir, type Instance, cleanupAll } from '../../helpers/instance.js';
-import { waitFor } from '../../helpers/wait.js';
 import { NEEDS_ROOT, NOBODY, filesWithModes, nodeAsNobody } from './nobody.js';
 
 const started: Instance[] = [];

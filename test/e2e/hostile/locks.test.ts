@@ -7,10 +7,9 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { EXIT, TIERS, findLockHolder, readJsonFile, scanInstance } from '@tripod/core';
+import { EXIT, findLockHolder, freePort, readJsonFile, scanInstance, TIERS, waitFor } from '@tripod/core';
 import { httpGet } from '../../helpers/http.js';
-import { BIN, FAST, cleanEnv, freePort, startInstance, tempDir, type Instance, cleanupAll } from '../../helpers/instance.js';
-import { waitFor } from '../../helpers/wait.js';
+import { BIN, FAST, cleanEnv, startInstance, tempDir, type Instance, cleanupAll } from '../../helpers/instance.js';
 import { tripod } from '../ctl-run.js';
 
 const started: Instance[] = [];

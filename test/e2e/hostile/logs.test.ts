@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { TIERS } from '@tripod/core';
+import { TIERS, waitFor } from '@tripod/core';
 import { httpGet } from '../../helpers/http.js';
 import { startInstance, type Instance, cleanupAll } from '../../helpers/instance.js';
-import { waitFor } from '../../helpers/wait.js';
 
 const started: Instance[] = [];
 after(() => cleanupAll(started));

@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { waitFor } from '@tripod/core';
 import { httpGet } from '../../helpers/http.js';
 import { FIXTURES, startInstance, tempDir, type Instance, cleanupAll } from '../../helpers/instance.js';
-import { waitFor } from '../../helpers/wait.js';
 
 const started: Instance[] = [];
 after(() => cleanupAll(started));

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { identify, readJsonFile } from '@tripod/core';
-import { freePort, startInstance, tempDir, type Instance, cleanupAll } from '../../helpers/instance.js';
-import { waitFor } from '../../helpers/wait.js';
+import { freePort, identify, readJsonFile, waitFor } from '@tripod/core';
+import { startInstance, tempDir, type Instance, cleanupAll } from '../../helpers/instance.js';
 import { httpGet } from '../../helpers/http.js';
 import { tripod } from '../ctl-run.js';
 

@@ -5,8 +5,8 @@
 // connection, bounded request lines, bounded unread replies, silent connections closed early.
 import { lstatSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { isTripodError } from '../errors.js';
-import { parseRequest, type ControlRequest, type ControlResponse } from './protocol.js';
+import { isTripodError, type ErrorCode } from '../errors.js';
+import { parseRequest, type ControlRequest, type ControlResponse } from '../wire/control.js';
 
 export type ControlHandler = (request: ControlRequest) => Promise<unknown> | unknown;
 
@@ -42,12 +42,12 @@ export function pickVictim<C extends { opened: number; lastActive: number | null
 
 /** Answers one request line; never throws. */
 export async function answerLine(line: string, handle: ControlHandler): Promise<ControlResponse> {
-  const request = parseRequest(line);
-  if (typeof request === 'string') return { ok: false, error: { code: 'ERR_CONTROL_PROTOCOL', message: request } };
+  const parsed = parseRequest(line);
+  if (!parsed.ok) return { ok: false, error: { code: parsed.error.code, message: parsed.error.message } };
   try {
-    return { ok: true, result: (await handle(request)) ?? null };
+    return { ok: true, result: (await handle(parsed.value)) ?? null };
   } catch (err) {
-    const code = isTripodError(err) ? err.code : 'ERR_INTERNAL';
+    const code: ErrorCode = isTripodError(err) ? err.code : 'ERR_INTERNAL';
     return { ok: false, error: { code, message: err instanceof Error ? err.message : String(err) } };
   }
 }
