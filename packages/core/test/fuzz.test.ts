@@ -69,22 +69,23 @@ function replay(seed: number, i: number, input: unknown): string {
   return `seed ${seed}, iteration ${i}, input ${shown.slice(0, 300)}`;
 }
 
-test('the control request parser answers every line with a request or an error string', () => {
+test('the control request parser answers every line with a request or a typed error', () => {
   const rand = prng(SEED);
   const valid = ['{"cmd":"ping"}', '{"cmd":"status","args":{}}', '{"cmd":"reload","args":{"config":{"listen":["1"]}}}'];
   for (let i = 0; i < ITERATIONS; i++) {
     const line = rand() < 0.5 ? mutate(valid[Math.floor(rand() * valid.length)]!, rand) : JSON.stringify(randomValue(rand)) ?? 'undefined';
-    let result: unknown;
+    let result: ReturnType<typeof parseRequest>;
     try {
       result = parseRequest(line);
       parseResponse(line);
     } catch (err) {
       assert.fail(`threw ${String(err)}: ${replay(SEED, i, line)}`);
     }
-    if (typeof result !== 'string') {
-      const request = result as { cmd: unknown; args: unknown };
-      assert.equal(typeof request.cmd, 'string', replay(SEED, i, line));
-      assert.equal(typeof request.args, 'object', replay(SEED, i, line));
+    if (result.ok) {
+      assert.equal(typeof result.value.cmd, 'string', replay(SEED, i, line));
+    } else {
+      assert.ok(isTripodError(result.error), replay(SEED, i, line));
+      assert.equal(result.error.code, 'ERR_CONTROL_PROTOCOL', replay(SEED, i, line));
     }
   }
 });

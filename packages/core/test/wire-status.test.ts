@@ -48,7 +48,13 @@ const COP: CopStatus = {
   lastReload: { at: 3000, applied: ['logLevel'], needsRestart: [], error: null },
   managerLastExit: { pid: null, code: 1, signal: null, at: 1000 },
   managerBackoffUntil: null,
+  foreignLock: { tier: 'manager', holder: 'PID 77 (sleep 1000)', since: 950 },
 };
+
+test('a cop status written before foreignLock existed reads as none', () => {
+  const { foreignLock: _f, ...older } = COP;
+  assert.equal(value(parseCopStatus(wire(older))).foreignLock, null);
+});
 
 test('a manager status document survives the trip through JSON', () => {
   assert.deepEqual(value(parseManagerStatus(wire(MANAGER))), MANAGER);
