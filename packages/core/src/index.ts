@@ -6,6 +6,7 @@ export * from './instance.js';
 export * from './config/config.js';
 export * from './config/validate.js';
 export * from './config/keys.js';
+export * from './config/service-user.js';
 export * from './lock/content.js';
 export * from './lock/runtime-dir.js';
 export * from './lock/lockfile.js';

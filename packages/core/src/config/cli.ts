@@ -33,6 +33,8 @@ export const CONFIG_FLAGS: Readonly<Record<string, OptionSpec & { field: string 
   'kill-grace-ms': { field: 'killGraceMs', type: 'number', describe: 'wait after SIGTERM before SIGKILL' },
   'core-signal': { field: 'coreSignal', type: 'string', describe: 'signal sent first to a wedged tier (SIGABRT, SIGQUIT, …) or none' },
   'stall-limit-ms': { field: 'stallLimitMs', type: 'number', describe: 'the cop aborts when one check cycle takes longer' },
+  user: { field: 'user', type: 'string', describe: 'started as root: run the manager and the server as this user (the cop keeps root to bind and supervise)' },
+  group: { field: 'group', type: 'string', describe: "with --user: the group (default: the user's primary group)" },
   'allow-insecure-dirs': { field: 'allowInsecureDirs', type: 'boolean', describe: 'accept a runtime or log directory owned by another user or writable by others (see docs/security.md)' },
 };
 

@@ -3,7 +3,7 @@
 /** Top-level keys of a configuration file (and of the `--config-json` a parent tier hands down). */
 export const CONFIG_KEYS = [
   'runtimeDir', 'logDir', 'logLevel', 'listen', 'app', 'staticDir', 'backlog', 'standby', 'checkIntervalMs', 'probeTimeoutMs',
-  'probeFailures', 'startGraceMs', 'launchTimeoutMs', 'drainTimeoutMs', 'killGraceMs', 'coreSignal', 'stallLimitMs', 'allowInsecureDirs',
+  'probeFailures', 'startGraceMs', 'launchTimeoutMs', 'drainTimeoutMs', 'killGraceMs', 'coreSignal', 'stallLimitMs', 'allowInsecureDirs', 'user', 'group',
   'restart',
 ] as const;
 

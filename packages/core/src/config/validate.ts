@@ -98,6 +98,14 @@ function optionalPath(raw: Record<string, unknown>, field: string, base: string)
   return resolve(base, value);
 }
 
+function account(raw: Record<string, unknown>, field: 'user' | 'group'): string | null {
+  const value = raw[field];
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return String(value);
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(value)) throw invalid(field, value, 'must be a name or a numeric id');
+  return value;
+}
+
 function signalName(value: unknown): NodeJS.Signals | null {
   if (value === undefined || value === null || value === '' || value === 'none') return null;
   const allowed = ['SIGABRT', 'SIGQUIT', 'SIGSEGV', 'SIGBUS', 'SIGTRAP'];
@@ -142,6 +150,8 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
     coreSignal: signalName(raw.coreSignal),
     stallLimitMs: integer(raw, 'stallLimitMs', DEFAULTS.stallLimitMs, 1000, 3_600_000),
     allowInsecureDirs: boolean(raw, 'allowInsecureDirs', false),
+    user: account(raw, 'user'),
+    group: account(raw, 'group'),
     restart: Object.freeze({
       baseDelayMs: integer(restartRaw, 'baseDelayMs', DEFAULT_RESTART_POLICY.baseDelayMs, 0, 3_600_000, 'restart.'),
       maxDelayMs: integer(restartRaw, 'maxDelayMs', DEFAULT_RESTART_POLICY.maxDelayMs, 0, 3_600_000, 'restart.'),
@@ -150,6 +160,7 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
       noRestartCode: integer(restartRaw, 'noRestartCode', DEFAULT_RESTART_POLICY.noRestartCode, 1, 255, 'restart.'),
     }),
   };
+  if (config.group !== null && config.user === null) throw invalid('group', config.group, 'needs user');
   if (config.restart.maxDelayMs < config.restart.baseDelayMs) {
     throw invalid('restart.maxDelayMs', config.restart.maxDelayMs, `must be at least restart.baseDelayMs (${config.restart.baseDelayMs})`);
   }

@@ -14,15 +14,16 @@ export interface DirCheckOptions {
   readonly create?: boolean;
   /** Accept a directory owned by another user or writable by others (the documented opt-out). */
   readonly allowInsecure?: boolean;
-  /** The uid the directory must belong to (default: the effective uid). */
-  readonly owner?: number | null;
+  /** The uid(s) the directory may belong to (default: the effective uid). */
+  readonly owner?: number | readonly number[] | null;
 }
 
 /** Why a directory with this owner and mode is unsafe for tripod's files, or null when it is fine. */
-export function whyInsecure(st: { uid: number; mode: number }, owner: number | null): string | null {
+export function whyInsecure(st: { uid: number; mode: number }, owner: number | readonly number[] | null): string | null {
   const mode = st.mode & 0o7777;
   const sticky = (mode & 0o1000) !== 0;
-  if (owner !== null && st.uid !== owner) return `it belongs to uid ${st.uid}, not to uid ${owner}`;
+  const owners = owner === null ? null : typeof owner === 'number' ? [owner] : owner;
+  if (owners !== null && !owners.includes(st.uid)) return `it belongs to uid ${st.uid}, not to uid ${owners.join(' or ')}`;
   if ((mode & 0o002) !== 0 && !sticky) return 'it is writable by every user and has no sticky bit';
   if ((mode & 0o020) !== 0 && !sticky) return 'it is writable by its group and has no sticky bit';
   return null;

@@ -6,6 +6,7 @@ import { CTL_EXIT } from '../exit-codes.js';
 import type { CheckResult } from '../doctor/check.js';
 import { checkControlSocket, checkLockFiles, checkLocking, checkLogDir, checkNode, checkProc, checkRuntimeDir } from '../doctor/checks.js';
 import { checkPort } from '../doctor/ports.js';
+import { acceptedDirOwners } from '../start/runtime-dir.js';
 import { out, printJson } from '../output.js';
 
 export const doctorCommand: CtlCommand = {
@@ -18,8 +19,9 @@ export const doctorCommand: CtlCommand = {
     }),
   async run(argv) {
     const ctl = ctlContext(argv);
-    const dirCheck = checkRuntimeDir(ctl.config.runtimeDir, ctl.config.allowInsecureDirs);
-    const results: CheckResult[] = [checkNode(), dirCheck, checkLogDir(ctl.config.logDir, ctl.config.allowInsecureDirs), await checkLocking(), ...checkProc()];
+    const owners = acceptedDirOwners(ctl.config) ?? null;
+    const dirCheck = checkRuntimeDir(ctl.config.runtimeDir, ctl.config.allowInsecureDirs, owners);
+    const results: CheckResult[] = [checkNode(), dirCheck, checkLogDir(ctl.config.logDir, ctl.config.allowInsecureDirs, owners), await checkLocking(), ...checkProc()];
     const instance = instanceOf(ctl);
     if (dirCheck.ok) results.push(...(await checkLockFiles(ctl.paths, instance)), await checkControlSocket(ctl.paths));
     for (const listener of knownListeners(ctl)) results.push(await checkPort(listener, instance));

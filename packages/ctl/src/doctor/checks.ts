@@ -10,7 +10,7 @@ import { isOurs } from '../instance/holders.js';
 import { fail, pass, type CheckResult } from './check.js';
 
 /** Exists, is a directory, is writable, is ours and not writable by others (the start refuses it otherwise), and fits the socket path. */
-export function checkRuntimeDir(dir: string, allowInsecure = false): CheckResult {
+export function checkRuntimeDir(dir: string, allowInsecure = false, owners: readonly number[] | null = null): CheckResult {
   const name = 'runtime directory';
   let st;
   try {
@@ -28,7 +28,7 @@ export function checkRuntimeDir(dir: string, allowInsecure = false): CheckResult
   if (socketBytes > MAX_SOCKET_PATH_BYTES) {
     return fail(name, `${dir}/manager.sock would be ${socketBytes} bytes, more than a unix socket address holds (${MAX_SOCKET_PATH_BYTES})`, 'use a shorter --runtime-dir');
   }
-  const insecure = whyInsecure(st, ownUid());
+  const insecure = whyInsecure(st, owners ?? ownUid());
   if (insecure !== null) {
     const detail = `${dir}: ${insecure} (${describeDir(st)}): another user could plant or replace files the tiers trust`;
     if (!allowInsecure) return fail(name, `${detail}; tripod start refuses it`, `chmod 700 ${dir} and chown it to uid ${ownUid()}, or pass --allow-insecure-dirs`);
@@ -38,7 +38,7 @@ export function checkRuntimeDir(dir: string, allowInsecure = false): CheckResult
 }
 
 /** The log directory, when it exists, is ours and not writable by others. */
-export function checkLogDir(dir: string, allowInsecure = false): CheckResult {
+export function checkLogDir(dir: string, allowInsecure = false, owners: readonly number[] | null = null): CheckResult {
   const name = 'log directory';
   let st;
   try {
@@ -46,7 +46,7 @@ export function checkLogDir(dir: string, allowInsecure = false): CheckResult {
   } catch {
     return pass(name, `${dir} does not exist yet (created owner-only at start)`);
   }
-  const insecure = whyInsecure(st, ownUid());
+  const insecure = whyInsecure(st, owners ?? ownUid());
   if (insecure === null) return pass(name, `${dir} is ours, mode ${(st.mode & 0o7777).toString(8)}`);
   if (allowInsecure) return pass(name, `${dir}: ${insecure} (accepted: --allow-insecure-dirs)`);
   return fail(name, `${dir}: ${insecure} (${describeDir(st)}); tripod start refuses it`, `chmod 700 ${dir}, or pass --allow-insecure-dirs`);
