@@ -4,6 +4,7 @@ import {
   readProcLocks, runtimePaths, type HeldLock, type TripodConfig,
 } from '@tripod/core';
 import { Cop } from './cop.js';
+import { acceptedOwners, prepareForServiceUser, serviceUserOf } from './service-user.js';
 import { handleSignals } from './signals.js';
 import { bindAll, type BoundListener } from './sockets.js';
 import { attachSystemd } from './systemd.js';
@@ -45,9 +46,12 @@ function requireProcLocks(): void {
 
 export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropSockets }: CopOptions): Promise<number> {
   requireProcLocks();
-  checkRuntimeDir(config.runtimeDir, { create: createRuntimeDir, allowInsecure: config.allowInsecureDirs });
-  checkDirOwnership(config.logDir, 'log directory', { allowInsecure: config.allowInsecureDirs });
+  const user = serviceUserOf(config);
+  const owner = acceptedOwners(user);
+  checkRuntimeDir(config.runtimeDir, { create: createRuntimeDir, allowInsecure: config.allowInsecureDirs, owner });
+  checkDirOwnership(config.logDir, 'log directory', { allowInsecure: config.allowInsecureDirs, owner });
   const paths = runtimePaths(config.runtimeDir, config.logDir);
+  if (user !== null) prepareForServiceUser(paths, user);
   const lock = await takeCopLock(paths.lockFile('cop'), config.runtimeDir);
   const log = createLog({ tier: 'cop', file: paths.logFile('cop'), level: config.logLevel, console: true });
   lock.watch((event, fields) => log[event === 'lock.retaken' ? 'warn' : 'error'](event, fields));
