@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configFromEnv } from '../src/config/cli.js';
 import { validateConfig } from '../src/config/validate.js';
+import { answerLine } from '../src/control/server.js';
 import { parseRequest, parseResponse } from '../src/wire/control.js';
 import { isTripodError } from '../src/errors.js';
 
@@ -130,5 +131,16 @@ test('TRIPOD_* variables: random names and values give a record or ERR_CONFIG_IN
     } catch (err) {
       assert.ok(isTripodError(err, 'ERR_CONFIG_INVALID'), `${String(err)}: ${replay(SEED + 2, i, env)}`);
     }
+  }
+});
+
+test('the control server answers every line with a response carrying a registered error code, never a rejection', async () => {
+  const rand = prng(SEED + 3);
+  const handle = () => ({ pong: true });
+  for (let i = 0; i < ITERATIONS / 4; i++) {
+    const line = rand() < 0.5 ? mutate('{"cmd":"ping","args":{}}', rand) : JSON.stringify(randomValue(rand)) ?? '';
+    const response = await answerLine(line, handle);
+    if (!response.ok) assert.equal(typeof response.error.code, 'string', replay(SEED + 3, i, line));
+    else assert.deepEqual(response.result, { pong: true });
   }
 });
