@@ -11,7 +11,7 @@ export type CopStatusState = { -readonly [K in Exclude<keyof CopStatus, 'kills'>
 
 /** A fresh status for the cop started now. */
 export function newCopStatus(now: number): CopStatusState {
-  return { ...initialCopStatus(process.pid, now), kills: {} };
+  return { ...initialCopStatus(process.pid, now), kills: {}, foreignLock: null };
 }
 
 /** The status view of the cop's server watch. */

@@ -4,7 +4,7 @@
 // cycle-gate.ts (one cycle at a time). This file gathers observations and performs the actions.
 import type { ChildProcess } from 'node:child_process';
 import {
-  findLockHolder, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, sweepLivenessSockets, type Log, type RuntimePaths, type TripodConfig,
+  describeProcess, findLockHolder, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, sweepLivenessSockets, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatusState } from './cop-status.js';
 import { decideCheck, holderToken, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
@@ -107,9 +107,13 @@ export class Cop {
     const now = Date.now();
     const managerHolder = findLockHolder(paths.lockFile('manager'));
     if (managerHolder !== null && !isInstanceTier(managerHolder, this.instance, 'manager')) {
-      this.log.error('manager.lock-foreign', { holder: managerHolder, path: paths.lockFile('manager') });
+      // Said once per holder: no manager starts while it holds the lock, and status names it.
+      const holder = describeProcess(managerHolder);
+      if (this.status.foreignLock?.holder !== holder) this.log.error('manager.lock-foreign', { holder, path: paths.lockFile('manager'), plan: 'no manager starts until it lets go' });
+      this.status.foreignLock = { tier: 'manager', holder, since: this.status.foreignLock?.since ?? now };
       return;
     }
+    this.status.foreignLock = null;
     this.dispatchLife({ type: 'observed', holder: managerHolder, at: now });
     const serverHolder = findLockHolder(paths.lockFile('server'));
     // The three probes run side by side: a heartbeat waiting behind an overloaded server's queue must

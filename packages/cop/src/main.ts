@@ -1,9 +1,10 @@
 // tripod-cop: hold cop.lock, own the listening sockets, start and watch the manager and the server.
 import {
-  EXIT, TripodError, acquireLock, checkRuntimeDir, createLog, findLockHolder, instanceIdFor, isInstanceTier, isTripodError,
-  runtimePaths, type HeldLock, type TripodConfig,
+  EXIT, TripodError, acquireLock, checkDirOwnership, checkRuntimeDir, createLog, findLockHolder, instanceIdFor, isInstanceTier, isTripodError,
+  readProcLocks, runtimePaths, type HeldLock, type TripodConfig,
 } from '@tripod/core';
 import { Cop } from './cop.js';
+import { acceptedOwners, prepareForServiceUser, serviceUserOf } from './service-user.js';
 import { handleSignals } from './signals.js';
 import { bindAll, type BoundListener } from './sockets.js';
 import { attachSystemd } from './systemd.js';
@@ -29,19 +30,31 @@ async function takeCopLock(path: string, dir: string): Promise<HeldLock> {
     return await acquireLock(path);
   } catch (err) {
     if (isTripodError(err, 'ERR_LOCK_HELD')) {
-      const holder = err.details.holder;
-      throw new TripodError('ERR_LOCK_HELD', `another cop${holder ? ` (PID ${String(holder)})` : ''} already runs for ${dir}`, { cause: err, details: err.details });
+      const who = typeof err.details.holderDescription === 'string' ? err.details.holderDescription : 'another process';
+      throw new TripodError('ERR_LOCK_HELD', `another cop already runs for ${dir}: ${who} holds ${path}`, { cause: err, details: err.details });
     }
     throw err;
   }
 }
 
 /** Runs the cop until SIGTERM/SIGINT has stopped the instance; resolves with the exit code. */
+/** Without /proc/locks no tier's holder can be seen: the cop would start managers forever. Refuse instead. */
+function requireProcLocks(): void {
+  if (readProcLocks() !== null) return;
+  throw new TripodError('ERR_PROC_LOCKS_MISSING', '/proc/locks is not readable: the cop cannot see who holds the tiers\' locks and would restart the manager forever; run tripod on Linux with /proc mounted (tripod doctor checks it)');
+}
+
 export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropSockets }: CopOptions): Promise<number> {
-  checkRuntimeDir(config.runtimeDir, { create: createRuntimeDir });
+  requireProcLocks();
+  const user = serviceUserOf(config);
+  const owner = acceptedOwners(user);
+  checkRuntimeDir(config.runtimeDir, { create: createRuntimeDir, allowInsecure: config.allowInsecureDirs, owner });
+  checkDirOwnership(config.logDir, 'log directory', { allowInsecure: config.allowInsecureDirs, owner });
   const paths = runtimePaths(config.runtimeDir, config.logDir);
+  if (user !== null) prepareForServiceUser(paths, user);
   const lock = await takeCopLock(paths.lockFile('cop'), config.runtimeDir);
   const log = createLog({ tier: 'cop', file: paths.logFile('cop'), level: config.logLevel, console: true });
+  lock.watch((event, fields) => log[event === 'lock.retaken' ? 'warn' : 'error'](event, fields));
   const instance = instanceIdFor(config.runtimeDir);
   log.info('cop.start', { instance, runtimeDir: config.runtimeDir, listen: config.listen.map((l) => `${l.host}:${l.port}`) });
   const systemd = attachSystemd(config, log, { stallBoundMs: stallBound(config) }); // sd_notify; sockets passed by systemd

@@ -10,7 +10,7 @@ export const EXIT = {
   CONFIG: 2,
   /** Another live process of this instance holds this tier's lock. */
   LOCK_HELD: 3,
-  /** The runtime directory is missing, not writable, or holds a symlinked lock file. */
+  /** The runtime directory is missing, not writable, insecure, too long for a socket path, or holds a file that is not ours; or /proc/locks is missing. */
   RUNTIME_DIR: 4,
   /** A listening address could not be bound (port taken, permission). */
   BIND: 5,
@@ -34,6 +34,10 @@ export function exitCodeForError(err: TripodError): number {
     case 'ERR_RUNTIME_DIR_MISSING':
     case 'ERR_RUNTIME_DIR_NOT_WRITABLE':
     case 'ERR_LOCK_SYMLINK':
+    case 'ERR_RUNTIME_DIR_INSECURE':
+    case 'ERR_SOCKET_PATH_TOO_LONG':
+    case 'ERR_FILE_NOT_OURS':
+    case 'ERR_PROC_LOCKS_MISSING':
       return EXIT.RUNTIME_DIR;
     case 'ERR_CONFIG_INVALID':
       return EXIT.CONFIG;

@@ -30,3 +30,20 @@ export function queueDepths(listeners: readonly Listener[], backlog: number, row
     return { host: l.host, port: l.port, queued: row ? row.queued : null, backlog: effective };
   });
 }
+
+/** How long a read of /proc/net/tcp serves status and metrics requests. */
+export const QUEUE_CACHE_MS = 1000;
+
+/**
+ * queueDepths, read at most once per `maxAgeMs`: /proc/net/tcp grows with every connection on the host
+ * and is read synchronously, so a client asking for status in a loop must not re-read it each time.
+ */
+export function cachedQueueDepths(maxAgeMs: number = QUEUE_CACHE_MS, now: () => number = Date.now): (listeners: readonly Listener[], backlog: number) => ListenerStatus[] {
+  let cached: { key: string; at: number; value: ListenerStatus[] } | null = null;
+  return (listeners, backlog) => {
+    const key = JSON.stringify([listeners, backlog]);
+    const t = now();
+    if (cached === null || cached.key !== key || t - cached.at >= maxAgeMs) cached = { key, at: t, value: queueDepths(listeners, backlog) };
+    return cached.value;
+  };
+}

@@ -1,12 +1,32 @@
-// status.json: written atomically (write `.new`, rename) so a reader never sees half a file.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+// status.json and cop-status.json: written atomically so a reader never sees half a file, and never
+// through a link someone planted: a temporary file with an unpredictable name, created exclusively
+// (O_EXCL, O_NOFOLLOW) owner-only, then renamed over the target (rename replaces a link, never follows it).
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { OWNER_ONLY } from './fs/own-file.js';
 import type { Parsed } from './wire/check.js';
 
-/** Writes `value` as JSON to `path` atomically. */
+/** The temporary name a write of `path` goes through: `.status.json.<random>.tmp` beside it. */
+export function temporaryName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+}
+
+/** Writes `value` as JSON to `path` atomically, owner-only. */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.new`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', { mode: 0o644 });
-  renameSync(tmp, path);
+  const tmp = temporaryName(path);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, OWNER_ONLY);
+  try {
+    try {
+      writeSync(fd, JSON.stringify(value, null, 2) + '\n');
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** Reads a JSON file, or null when it is missing or not JSON. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isTripodError, type ErrorCode } from '../src/errors.js';
-import { checkRuntimeDir } from '../src/lock/runtime-dir.js';
+import { MAX_SOCKET_PATH_BYTES, checkRuntimeDir, checkSocketPath, whyInsecure } from '../src/lock/runtime-dir.js';
 
 let dir: string;
 
@@ -59,4 +59,34 @@ test('a read-only directory is ERR_RUNTIME_DIR_NOT_WRITABLE', (t) => {
   } finally {
     chmodSync(readOnly, 0o700);
   }
+});
+
+test('StrictModes: a directory writable by group or others without the sticky bit is refused, naming owner and mode', () => {
+  const open = join(dir, 'open');
+  mkdirSync(open);
+  for (const mode of [0o777, 0o775, 0o757]) {
+    chmodSync(open, mode);
+    assert.throws(() => checkRuntimeDir(open), (err: unknown) =>
+      isTripodError(err, 'ERR_RUNTIME_DIR_INSECURE') && err.message.includes(open) && err.message.includes(`mode ${mode.toString(8).padStart(4, '0')}`) && /owner uid \d+/.test(err.message));
+    assert.doesNotThrow(() => checkRuntimeDir(open, { allowInsecure: true }), 'the documented opt-out accepts it');
+  }
+  chmodSync(open, 0o1777);
+  assert.doesNotThrow(() => checkRuntimeDir(open), 'the sticky bit makes a shared directory acceptable');
+  chmodSync(open, 0o700);
+});
+
+test('StrictModes: a directory owned by another user is refused', () => {
+  const theirs = join(dir, 'theirs');
+  mkdirSync(theirs, { mode: 0o700 });
+  assert.throws(() => checkRuntimeDir(theirs, { owner: 4242 }), (err: unknown) => isTripodError(err, 'ERR_RUNTIME_DIR_INSECURE') && /belongs to uid \d+, not to uid 4242/.test(err.message));
+  assert.equal(whyInsecure({ uid: 1, mode: 0o40700 }, 1), null);
+  assert.match(whyInsecure({ uid: 1, mode: 0o40770 }, 1)!, /group/);
+});
+
+test('a runtime directory whose socket path would not fit a unix address is refused up front', () => {
+  const long = join(dir, 'x'.repeat(120));
+  assert.throws(() => checkRuntimeDir(long, { create: true }), (err: unknown) =>
+    isTripodError(err, 'ERR_SOCKET_PATH_TOO_LONG') && /manager\.sock would be \d+ bytes/.test(err.message) && /shorter --runtime-dir/.test(err.message));
+  assert.equal(checkSocketPath.length, 1);
+  assert.doesNotThrow(() => checkSocketPath('/' + 'y'.repeat(MAX_SOCKET_PATH_BYTES - '/manager.sock'.length - 1)));
 });

@@ -52,7 +52,13 @@ const COP: CopStatus = {
     pid: 20, verdict: 'busy', lastAnswerAt: 4900, livenessMs: 1, heartbeatFailures: 2,
     liveness: { version: 1, pid: 20, token: 'secret', progressAgeMs: 12.5, turns: 80, lagMs: 640, inflight: 9, started: 100, completed: 91, oldestInflightMs: 1500 },
   },
+  foreignLock: { tier: 'manager', holder: 'PID 77 (sleep 1000)', since: 950 },
 };
+
+test('a cop status written before foreignLock existed reads as none', () => {
+  const { foreignLock: _f, ...older } = COP;
+  assert.equal(value(parseCopStatus(wire(older))).foreignLock, null);
+});
 
 test('a manager status document survives the trip through JSON', () => {
   assert.deepEqual(value(parseManagerStatus(wire(MANAGER))), MANAGER);

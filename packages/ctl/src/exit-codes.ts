@@ -25,7 +25,7 @@ export const CTL_EXIT = {
   FAILURE: 1,
   /** Bad command line or configuration value. */
   USAGE: 2,
-  /** The runtime directory is missing or unusable. */
+  /** The runtime directory is missing or unusable (not writable, insecure, too long for the socket, a file not ours in it). */
   RUNTIME_DIR: 4,
   /** The command needs a running instance and there is none (LSB "program is not running"). */
   NOT_RUNNING: 7,
@@ -39,6 +39,9 @@ export function ctlExitForError(err: TripodError): number {
     case 'ERR_RUNTIME_DIR_MISSING':
     case 'ERR_RUNTIME_DIR_NOT_WRITABLE':
     case 'ERR_LOCK_SYMLINK':
+    case 'ERR_RUNTIME_DIR_INSECURE':
+    case 'ERR_SOCKET_PATH_TOO_LONG':
+    case 'ERR_FILE_NOT_OURS':
       return CTL_EXIT.RUNTIME_DIR;
     default:
       return CTL_EXIT.FAILURE;

@@ -13,12 +13,15 @@ test('paths become absolute, other flags pass through as typed, arrays repeat', 
   ]);
 });
 
-test('a config file from TRIPOD_CONFIG is passed by absolute path; a custom log dir is passed, the default is not', () => {
+test('a config file from TRIPOD_CONFIG is passed by absolute path; values only in the file are not frozen into flags', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tripod-ctl-'));
   try {
-    writeFileSync(join(dir, 'tripod.json'), JSON.stringify({ runtimeDir: 'state', logDir: 'logs-elsewhere', listen: ['127.0.0.1:9'] }));
+    writeFileSync(join(dir, 'tripod.json'), JSON.stringify({ runtimeDir: 'state', logDir: 'logs-elsewhere', app: 'app.mjs', staticDir: 'www', listen: ['127.0.0.1:9'] }));
     const ctl = ctlContext({}, { TRIPOD_CONFIG: 'tripod.json' }, dir);
-    assert.deepEqual(copArguments(ctl), ['--runtime-dir', join(dir, 'state'), '--config', join(dir, 'tripod.json'), '--log-dir', join(dir, 'logs-elsewhere')]);
+    assert.equal(ctl.config.app, join(dir, 'app.mjs'), 'a relative path in the file is relative to the file');
+    assert.deepEqual(copArguments(ctl, {}), ['--runtime-dir', join(dir, 'state'), '--config', join(dir, 'tripod.json')]);
+    const flagged = ctlContext({ 'log-dir': 'here' }, { TRIPOD_CONFIG: 'tripod.json' }, dir);
+    assert.deepEqual(copArguments(flagged, {}), ['--runtime-dir', join(dir, 'state'), '--config', join(dir, 'tripod.json'), '--log-dir', join(dir, 'here')]);
     assert.equal(ctl.listenExplicit, true, 'listen came from the file');
     assert.equal(ctlContext({}, {}, dir).listenExplicit, false);
   } finally {

@@ -18,9 +18,10 @@ export interface ManagerOptions {
 export async function runManager({ config, inheritedFds }: ManagerOptions): Promise<number> {
   const startedAt = Date.now();
   const paths = runtimePaths(config.runtimeDir, config.logDir);
-  checkRuntimeDir(config.runtimeDir);
+  checkRuntimeDir(config.runtimeDir, { allowInsecure: config.allowInsecureDirs });
   const log = createLog({ tier: 'manager', file: paths.logFile('manager'), level: config.logLevel, console: true, lazy: true });
   const lock = await acquireLock(paths.lockFile('manager'));
+  lock.watch((event, fields) => log[event === 'lock.retaken' ? 'warn' : 'error'](event, fields));
   const instance = instanceIdFor(config.runtimeDir);
   log.info('manager.start', { instance, inheritedFds, listen: config.listen.map((l) => `${l.host}:${l.port}`) });
 

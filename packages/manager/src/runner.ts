@@ -1,7 +1,7 @@
 // Carries out the supervisor's actions: spawns servers with the inherited listening fds, signals them,
 // arms timers, and feeds their exits and IPC messages back as events.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { GO, parseServerMessage, sendSignal, tierEnv, type DrainReport, type Log, type Outage, type ServerMessage, type TripodConfig } from '@tripod/core';
+import { GO, parseServerMessage, readStat, sendSignal, signalServerGroup, tierEnv, type DrainReport, type Log, type Outage, type ServerMessage, type TripodConfig } from '@tripod/core';
 import { decide, INITIAL_STATE, type Action, type DecideContext, type SupervisorEvent, type SupervisorState } from './supervisor.js';
 
 export interface RunnerOptions {
@@ -21,6 +21,8 @@ export class ServerRunner {
   private current: SupervisorState = INITIAL_STATE;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly children = new Map<number, ChildProcess>();
+  /** Each server's starttime, so its group's members can be verified after it was reaped. */
+  private readonly starts = new Map<number, number>();
   lastDrain: DrainReport | null = null;
   lastOutage: Outage | null = null;
   /** The configuration the next decision and the next server start use (a reload replaces it). */
@@ -75,8 +77,11 @@ export class ServerRunner {
         return;
       }
       case 'signal':
-        if (action.group) sendSignal(-action.pid, action.signal);
-        else if (this.children.has(action.pid)) sendSignal(action.pid, action.signal);
+        if (action.group) {
+          // The group by its id only while its leader is unreaped; after that, each verified member.
+          signalServerGroup(action.pid, this.starts.get(action.pid) ?? null, this.children.has(action.pid), action.signal);
+          if (!this.children.has(action.pid)) this.starts.delete(action.pid);
+        } else if (this.children.has(action.pid)) sendSignal(action.pid, action.signal);
         return;
       case 'arm': {
         clearTimeout(this.timers.get(action.name));
@@ -123,6 +128,8 @@ export class ServerRunner {
       return;
     }
     this.children.set(pid, child);
+    const started = readStat(pid)?.starttime;
+    if (started !== undefined) this.starts.set(pid, started);
     child.on('message', (message: unknown) => {
       const parsed = parseServerMessage(message);
       if (parsed.ok) this.onMessage(pid, parsed.value);

@@ -1,7 +1,10 @@
 // The manager's view of the instance, as the control socket and status.json give it.
 // The document's shape is core's wire/manager-status.ts contract.
-import { MANAGER_STATUS_VERSION, queueDepths, type ManagerStatus, type PingReply } from '@tripod/core';
+import { MANAGER_STATUS_VERSION, cachedQueueDepths, type ManagerStatus, type PingReply } from '@tripod/core';
 import type { ServerRunner } from './runner.js';
+
+// Status is asked for by any client of the control socket: /proc/net/tcp is read at most once a second.
+const readQueues = cachedQueueDepths();
 
 /** Builds the status object from the runner's state. */
 export function buildStatus(runner: ServerRunner, startedAt: number): ManagerStatus {
@@ -22,7 +25,7 @@ export function buildStatus(runner: ServerRunner, startedAt: number): ManagerSta
     exitsByCause: s.exitsByCause,
     lastDrain: runner.lastDrain,
     lastOutage: runner.lastOutage,
-    listeners: queueDepths(config.listen, config.backlog),
+    listeners: readQueues(config.listen, config.backlog),
     backlog: config.backlog,
   };
 }

@@ -19,6 +19,10 @@ export interface Host {
   readonly isDraining: boolean;
 }
 
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /** `liveness` counts the application's requests (not the heartbeat's) as progress and in-flight work; its token answers the heartbeat. */
 export function createHost(app: RequestHandler, onAppError: (err: unknown) => void, liveness: Liveness): Host {
   const connections = new Set<Socket>();
@@ -37,12 +41,24 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
       return;
     }
     liveness.track(req, res);
-    try {
-      app(req, res);
-    } catch (err) {
+    // The application's errors, thrown, rejected or emitted on the request or response, answer 500
+    // (or cut a response already under way) and are logged; none reaches the process.
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
       onAppError(err);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      if (res.headersSent || res.destroyed) return void res.destroy();
+      res.writeHead(500, { 'content-type': 'text/plain', 'content-length': 15 });
       res.end('internal error\n');
+    };
+    req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? res.destroy() : fail(err))); // a client gone is not an application error
+    res.on('error', fail);
+    try {
+      const result: unknown = app(req, res);
+      if (isPromise(result)) result.then(undefined, fail);
+    } catch (err) {
+      fail(err);
     }
   };
 

@@ -6,7 +6,9 @@ import { parseManagerMessage, type ServerMessage } from '@tripod/core/wire/serve
 export function tellManager(message: ServerMessage): void {
   if (!process.send || !process.connected) return;
   try {
-    process.send(message);
+    // With a callback, a send that fails later (the manager died meanwhile) is reported there, not as an
+    // unhandled 'error' on the process.
+    process.send(message, undefined, {}, () => undefined);
   } catch {
     // the manager is gone; the cop will deal with us
   }

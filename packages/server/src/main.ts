@@ -59,7 +59,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
   const keepAlive = setInterval(() => undefined, 1 << 30);
   let lock: HeldLock | null = null;
   try {
-    checkRuntimeDir(config.runtimeDir);
+    checkRuntimeDir(config.runtimeDir, { allowInsecure: config.allowInsecureDirs });
     // The application and its children must not look like tiers of the instance.
     delete process.env[ENV_INSTANCE];
     delete process.env[ENV_TIER];
@@ -79,6 +79,10 @@ export async function runServer(options: ServerOptions): Promise<number> {
       log.error('server.token-file-failed', { error: (err as NodeJS.ErrnoException).code ?? String(err) });
     }
     const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }), liveness);
+    // An error the application throws outside any request (a timer, a forgotten promise) is logged; it
+    // does not take the server, and every connection it serves, down.
+    process.on('uncaughtException', (err) => log.error('app.uncaught', { error: String(err?.stack ?? err) }));
+    process.on('unhandledRejection', (err) => log.error('app.unhandled-rejection', { error: String((err as Error)?.stack ?? err) }));
     if (options.standby) {
       serveLiveness();
       tellManager({ type: 'standby', pid: process.pid });
@@ -87,7 +91,8 @@ export async function runServer(options: ServerOptions): Promise<number> {
         log.info('server.standby-exit', {});
         liveness.stop();
         clearInterval(keepAlive);
-        process.disconnect?.();
+        // The manager may be gone already (an orphaned standby): disconnecting twice throws ERR_IPC_DISCONNECTED.
+        if (process.connected) process.disconnect?.();
         await log.close();
         return EXIT.OK;
       }
@@ -108,6 +113,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
     lock = await Promise.race([pending, stopRequested.then(() => null)]);
     if (lock === null) void pending.then((l) => l.release(), () => undefined);
     else {
+      lock.watch((event, fields) => log[event === 'lock.retaken' ? 'warn' : 'error'](event, fields));
       log.info('server.locked', {});
       tellManager({ type: 'locked', pid: process.pid });
     }

@@ -1,10 +1,11 @@
 // The configuration flags every tier understands, as plain yargs option definitions (no yargs import
 // here), and the step from parsed flags to the raw record validateConfig takes.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { TripodError } from '../errors.js';
 import type { TripodConfig } from './config.js';
-import { validateConfig } from './validate.js';
+import { NON_CONFIG_ENV } from './keys.js';
+import { invalid, unknownKeyRule, validateConfig } from './validate.js';
 
 type OptionType = 'string' | 'number' | 'array' | 'boolean';
 interface OptionSpec {
@@ -35,6 +36,9 @@ export const CONFIG_FLAGS: Readonly<Record<string, OptionSpec & { field: string 
   'kill-grace-ms': { field: 'killGraceMs', type: 'number', describe: 'wait after SIGTERM before SIGKILL' },
   'core-signal': { field: 'coreSignal', type: 'string', describe: 'signal sent first to a wedged tier (SIGABRT, SIGQUIT, …) or none' },
   'stall-limit-ms': { field: 'stallLimitMs', type: 'number', describe: 'the cop aborts when one check cycle takes longer' },
+  user: { field: 'user', type: 'string', describe: 'started as root: run the manager and the server as this user (the cop keeps root to bind and supervise)' },
+  group: { field: 'group', type: 'string', describe: "with --user: the group (default: the user's primary group)" },
+  'allow-insecure-dirs': { field: 'allowInsecureDirs', type: 'boolean', describe: 'accept a runtime or log directory owned by another user or writable by others (see docs/security.md)' },
 };
 
 /** The raw config record from a JSON config file (missing file is an error naming it). */
@@ -54,13 +58,32 @@ export function readConfigFile(path: string): Record<string, unknown> {
   }
 }
 
+/** Fields that name paths. */
+export const PATH_FIELDS = ['runtimeDir', 'logDir', 'app', 'staticDir'] as const;
+
+/** Relative paths in a config file are relative to the file, wherever the tier that reads it runs. */
+export function resolveFilePaths(raw: Record<string, unknown>, fileDir: string): Record<string, unknown> {
+  const out = { ...raw };
+  for (const field of PATH_FIELDS) {
+    const value = out[field];
+    if (typeof value === 'string' && value !== '' && !isAbsolute(value)) out[field] = resolve(fileDir, value);
+  }
+  return out;
+}
+
 /** Config from parsed flags: `--config-json` (what a parent tier hands down, already validated) wins; else file, then TRIPOD_* environment, then flags. */
 export function configFromArgv(argv: Record<string, unknown>, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): TripodConfig {
   if (typeof argv.configJson === 'string') {
-    return validateConfig(JSON.parse(argv.configJson) as Record<string, unknown>, cwd);
+    let handed: unknown;
+    try {
+      handed = JSON.parse(argv.configJson);
+    } catch {
+      throw invalid('--config-json', argv.configJson, 'must be JSON');
+    }
+    return validateConfig(handed as Record<string, unknown>, cwd);
   }
   const file = typeof argv.config === 'string' ? argv.config : env.TRIPOD_CONFIG;
-  const raw: Record<string, unknown> = file ? readConfigFile(resolve(cwd, file)) : {};
+  const raw: Record<string, unknown> = file ? resolveFilePaths(readConfigFile(resolve(cwd, file)), dirname(resolve(cwd, file))) : {};
   Object.assign(raw, configFromEnv(env));
   for (const [flag, spec] of Object.entries(CONFIG_FLAGS)) {
     const value = argv[flag];
@@ -76,9 +99,13 @@ export function envNameFor(flag: string): string {
   return `TRIPOD_${flag.toUpperCase().replace(/-/g, '_')}`;
 }
 
-/** Raw config values from `TRIPOD_*` variables; `TRIPOD_LISTEN` takes a comma-separated list. */
+/** Raw config values from `TRIPOD_*` variables; `TRIPOD_LISTEN` takes a comma-separated list. An unknown `TRIPOD_*` variable is an error. */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
+  const known = [...Object.keys(CONFIG_FLAGS).map(envNameFor), ...NON_CONFIG_ENV];
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('TRIPOD_') && !known.includes(name)) throw invalid(name, env[name], unknownKeyRule(name, known));
+  }
   for (const [flag, spec] of Object.entries(CONFIG_FLAGS)) {
     const value = env[envNameFor(flag)];
     if (value === undefined || value === '') continue;

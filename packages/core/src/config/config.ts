@@ -45,6 +45,12 @@ export interface TripodConfig {
   readonly coreSignal: NodeJS.Signals | null;
   /** The cop aborts if one of its check cycles takes longer than this. */
   readonly stallLimitMs: number;
+  /** Accept a runtime or log directory owned by another user or writable by others (see docs/security.md). */
+  readonly allowInsecureDirs: boolean;
+  /** Started as root: the user (name or uid) the manager and the server run as; null runs them as the cop's user. */
+  readonly user: string | null;
+  /** The group for `user` (name or gid); null: the user's primary group. */
+  readonly group: string | null;
   readonly restart: RestartPolicy;
 }
 

@@ -2,7 +2,7 @@
 import type { TripodConfig } from './config.js';
 
 /** Fields that need the whole instance restarted (new sockets, new directories). */
-export const INSTANCE_RESTART_FIELDS = ['runtimeDir', 'logDir', 'listen'] as const;
+export const INSTANCE_RESTART_FIELDS = ['runtimeDir', 'logDir', 'listen', 'user', 'group'] as const;
 /** Fields that take effect when the next server starts (`tripod restart` starts one gracefully). */
 export const SERVER_RESTART_FIELDS = ['app', 'staticDir', 'backlog'] as const;
 
@@ -36,6 +36,6 @@ export function diffConfig(running: TripodConfig, loaded: TripodConfig): ConfigC
     else if ((SERVER_RESTART_FIELDS as readonly string[]).includes(field)) needsRestart.push(`${field} (at the next server start: tripod restart)`);
     else applied.push(field);
   }
-  const next: TripodConfig = Object.freeze({ ...loaded, runtimeDir: running.runtimeDir, logDir: running.logDir, listen: running.listen });
+  const next: TripodConfig = Object.freeze({ ...loaded, runtimeDir: running.runtimeDir, logDir: running.logDir, listen: running.listen, user: running.user, group: running.group });
   return { applied, needsRestart, next };
 }

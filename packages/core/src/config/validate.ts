@@ -5,9 +5,38 @@ import { TripodError } from '../errors.js';
 import { LEVELS, type Level } from '../log/logger.js';
 import { DEFAULT_RESTART_POLICY } from '../policy/restart-policy.js';
 import { DEFAULTS, type Listener, type TripodConfig } from './config.js';
+import { CONFIG_KEYS, RESTART_KEYS, nearestKey } from './keys.js';
 
-function invalid(field: string, value: unknown, rule: string): TripodError {
-  return new TripodError('ERR_CONFIG_INVALID', `invalid ${field}: ${JSON.stringify(value)} (${rule})`, { details: { field, value, rule } });
+/** A value as it appears in an error message: JSON, cut short. */
+export function showValue(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  text ??= String(value);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+export function invalid(field: string, value: unknown, rule: string): TripodError {
+  return new TripodError('ERR_CONFIG_INVALID', `invalid ${field}: ${showValue(value)} (${rule})`, { details: { field, value, rule } });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The rule for a key nobody knows: say which known key it is probably meant to be. */
+export function unknownKeyRule(key: string, known: readonly string[], spell: (k: string) => string = (k) => k): string {
+  const near = nearestKey(key, known);
+  return near === null ? `unknown key; known keys: ${known.map(spell).join(', ')}` : `unknown key; did you mean ${spell(near)}?`;
+}
+
+function rejectUnknownKeys(raw: Record<string, unknown>, known: readonly string[], prefix = ''): void {
+  for (const key of Object.keys(raw)) {
+    if (!known.includes(key)) throw invalid(prefix + key, raw[key], unknownKeyRule(key, known, (k) => prefix + k));
+  }
 }
 
 function integer(raw: Record<string, unknown>, field: string, fallback: number, min: number, max: number, prefix = ''): number {
@@ -37,8 +66,9 @@ function listeners(value: unknown): Listener[] {
   if (items.length === 0) return [...DEFAULTS.listen];
   const parsed = items.map((item) => {
     if (typeof item === 'string' || typeof item === 'number') return parseListen(String(item));
-    if (typeof item === 'object' && item !== null && 'port' in item) {
-      const host = (item as { host?: string }).host ?? '127.0.0.1';
+    if (isRecord(item) && 'port' in item) {
+      const host = item.host ?? '127.0.0.1';
+      if (typeof host !== 'string' || host === '') throw invalid('listen', item, 'host must be a non-empty string');
       return parseListen(`${host.includes(':') ? `[${host}]` : host}:${String((item as { port: unknown }).port)}`);
     }
     throw invalid('listen', item, 'must be HOST:PORT');
@@ -75,6 +105,14 @@ function optionalPath(raw: Record<string, unknown>, field: string, base: string)
   return resolve(base, value);
 }
 
+function account(raw: Record<string, unknown>, field: 'user' | 'group'): string | null {
+  const value = raw[field];
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return String(value);
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(value)) throw invalid(field, value, 'must be a name or a numeric id');
+  return value;
+}
+
 function signalName(value: unknown): NodeJS.Signals | null {
   if (value === undefined || value === null || value === '' || value === 'none') return null;
   const allowed = ['SIGABRT', 'SIGQUIT', 'SIGSEGV', 'SIGBUS', 'SIGTRAP'];
@@ -86,14 +124,18 @@ function signalName(value: unknown): NodeJS.Signals | null {
 
 /** Builds the frozen configuration from raw values; relative paths resolve against `cwd`. */
 export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd()): TripodConfig {
+  if (!isRecord(raw)) throw invalid('config', raw, 'must be an object of settings');
+  rejectUnknownKeys(raw, CONFIG_KEYS);
   const runtimeDirRaw = raw.runtimeDir ?? '.tripod';
   if (typeof runtimeDirRaw !== 'string' || runtimeDirRaw === '') throw invalid('runtimeDir', runtimeDirRaw, 'must be a directory path');
   const runtimeDir = resolve(cwd, runtimeDirRaw);
   const logLevel = (raw.logLevel ?? DEFAULTS.logLevel) as Level;
-  if (!LEVELS.includes(logLevel)) throw invalid('logLevel', raw.logLevel, `must be one of ${LEVELS.join(', ')}`);
+  if (typeof logLevel !== 'string' || !LEVELS.includes(logLevel)) throw invalid('logLevel', raw.logLevel, `must be one of ${LEVELS.join(', ')}`);
   const checkIntervalMs = integer(raw, 'checkIntervalMs', DEFAULTS.checkIntervalMs, 50, 600_000);
   const probeTimeoutMs = integer(raw, 'probeTimeoutMs', DEFAULTS.probeTimeoutMs, 10, 600_000);
-  const restartRaw = (typeof raw.restart === 'object' && raw.restart !== null ? raw.restart : {}) as Record<string, unknown>;
+  if (raw.restart !== undefined && raw.restart !== null && !isRecord(raw.restart)) throw invalid('restart', raw.restart, 'must be an object');
+  const restartRaw = isRecord(raw.restart) ? raw.restart : {};
+  rejectUnknownKeys(restartRaw, RESTART_KEYS, 'restart.');
   const jitter = restartRaw.jitter ?? DEFAULT_RESTART_POLICY.jitter;
   if (typeof jitter !== 'number' || !Number.isFinite(jitter) || jitter < 0 || jitter > 1) throw invalid('restart.jitter', jitter, 'must be a number from 0 to 1');
   const config: TripodConfig = {
@@ -117,6 +159,9 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
     killGraceMs: integer(raw, 'killGraceMs', DEFAULTS.killGraceMs, 10, 600_000),
     coreSignal: signalName(raw.coreSignal),
     stallLimitMs: integer(raw, 'stallLimitMs', DEFAULTS.stallLimitMs, 1000, 3_600_000),
+    allowInsecureDirs: boolean(raw, 'allowInsecureDirs', false),
+    user: account(raw, 'user'),
+    group: account(raw, 'group'),
     restart: Object.freeze({
       baseDelayMs: integer(restartRaw, 'baseDelayMs', DEFAULT_RESTART_POLICY.baseDelayMs, 0, 3_600_000, 'restart.'),
       maxDelayMs: integer(restartRaw, 'maxDelayMs', DEFAULT_RESTART_POLICY.maxDelayMs, 0, 3_600_000, 'restart.'),
@@ -125,6 +170,10 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
       noRestartCode: integer(restartRaw, 'noRestartCode', DEFAULT_RESTART_POLICY.noRestartCode, 1, 255, 'restart.'),
     }),
   };
+  if (config.group !== null && config.user === null) throw invalid('group', config.group, 'needs user');
+  if (config.restart.maxDelayMs < config.restart.baseDelayMs) {
+    throw invalid('restart.maxDelayMs', config.restart.maxDelayMs, `must be at least restart.baseDelayMs (${config.restart.baseDelayMs})`);
+  }
   if (config.probeTimeoutMs > checkIntervalMs * 10) {
     throw invalid('probeTimeoutMs', config.probeTimeoutMs, `must be at most 10 × checkIntervalMs (${checkIntervalMs * 10})`);
   }

@@ -1,9 +1,10 @@
 // Probing a lock without taking it: /proc/locks names the holder's PID for the file's inode.
 // Never call these on a lock file this process holds itself: reading its content opens and closes an
 // fd, and closing any fd of a POSIX-locked file drops the lock.
-import { closeSync, constants, lstatSync, openSync, readFileSync } from 'node:fs';
-import { findWriteLockHolder } from '../proc/locks.js';
-import { readProcLocks } from '../proc/read.js';
+import { closeSync, constants, lstatSync, openSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { findWriteLockHolder, splitDev, type LockEntry } from '../proc/locks.js';
+import { PROC_ROOT, readProcLocks } from '../proc/read.js';
 import { parseLockContent, type LockContent } from './content.js';
 import { loadFsExt } from './fs-ext.js';
 
@@ -17,17 +18,60 @@ export interface LockProbe {
   readonly content: LockContent | null;
 }
 
-/** PID of the process holding a POSIX write lock on `path` according to /proc/locks, or null. */
+/**
+ * PID of the process holding a POSIX write lock on `path` according to /proc/locks, or null.
+ * A lock file deleted or replaced while held (an operator's `rm`, a tmp cleaner) still has its holder
+ * until that holder notices and takes the lock again on a fresh file: it is found here too, through
+ * the holder's open fd that names `path (deleted)`, so nobody mistakes the gap for a free lock.
+ */
 export function findLockHolder(path: string): number | null {
-  let st;
+  const entries = readProcLocks();
+  if (entries === null) return null;
   try {
-    st = lstatSync(path, { bigint: true });
+    const st = lstatSync(path, { bigint: true });
+    const holder = findWriteLockHolder(entries, st.dev, Number(st.ino));
+    if (holder !== null) return holder;
+  } catch {
+    // missing: look for a holder of the deleted file
+  }
+  return findDetachedHolder(path, entries);
+}
+
+/** The process holding a write lock on a file that was at `path` and has since been unlinked, or null. */
+export function findDetachedHolder(path: string, entries: readonly LockEntry[] | null = readProcLocks()): number | null {
+  if (entries === null) return null;
+  let dirDev: bigint;
+  try {
+    dirDev = statSync(dirname(path), { bigint: true }).dev;
   } catch {
     return null;
   }
-  const entries = readProcLocks();
-  if (entries === null) return null;
-  return findWriteLockHolder(entries, st.dev, Number(st.ino));
+  const { major, minor } = splitDev(dirDev);
+  const candidates = new Set(entries.filter((e) => e.pid > 0 && !e.blocked && e.kind === 'POSIX' && e.access === 'WRITE' && e.major === major && e.minor === minor).map((e) => e.pid));
+  for (const pid of candidates) {
+    if (pid === process.pid) continue;
+    if (holdsDeleted(pid, path, entries)) return pid;
+  }
+  return null;
+}
+
+function holdsDeleted(pid: number, path: string, entries: readonly LockEntry[]): boolean {
+  let fds: string[];
+  try {
+    fds = readdirSync(`${PROC_ROOT}/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  for (const fd of fds) {
+    try {
+      if (readlinkSync(`${PROC_ROOT}/${pid}/fd/${fd}`) !== `${path} (deleted)`) continue;
+      const ino = Number(statSync(`${PROC_ROOT}/${pid}/fd/${fd}`, { bigint: true }).ino);
+      if (entries.some((e) => e.pid === pid && e.inode === ino && e.access === 'WRITE')) return true;
+    } catch {
+      // the fd closed meanwhile
+    }
+  }
+  return false;
 }
 
 /** Where /proc/locks is missing: take the lock and release it at once (racy; the fallback only). */
@@ -50,7 +94,7 @@ export async function probeLock(path: string): Promise<LockProbe> {
   try {
     isSymlink = lstatSync(path).isSymbolicLink();
   } catch {
-    return { path, exists: false, isSymlink: false, holder: null, content: null };
+    return { path, exists: false, isSymlink: false, holder: findDetachedHolder(path), content: null };
   }
   let content: LockContent | null = null;
   if (!isSymlink) {

@@ -29,8 +29,19 @@ export interface LogOptions {
   readonly lazy?: boolean;
 }
 
+let stdioGuarded = false;
+
+/** A closed or broken stderr/stdout (EPIPE) must not crash a tier through an unhandled 'error' event. */
+function guardStdio(): void {
+  if (stdioGuarded) return;
+  stdioGuarded = true;
+  process.stderr.on('error', () => undefined);
+  process.stdout.on('error', () => undefined);
+}
+
 /** A logger bound to a tier and this PID. */
 export function createLog(options: LogOptions): Log {
+  guardStdio();
   let sink: Sink | null = null;
   let loading: Promise<void> | null = null;
   let level = options.level;

@@ -1,8 +1,7 @@
 // The winston side of the logger: JSON lines to a file, readable lines on stderr. Loaded on demand,
 // because importing winston costs ~100 ms of start-up that a restarting server must not pay.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import winston from 'winston';
+import { SafeFileTransport } from './file-transport.js';
 import { LEVELS, type Level, type LogOptions } from './logger.js';
 
 /** Where the logger writes once winston is loaded. */
@@ -22,32 +21,24 @@ const consoleFormat = winston.format.printf((info) => {
   return `${time} ${String(tier)}[${String(pid)}] ${String(level)} ${String(message)}${extra ? ' ' + extra : ''}`;
 });
 
-function fileTransport(file: string): winston.transport {
-  return new winston.transports.File({ filename: file, format: winston.format.json() });
-}
 
 /** A winston logger bound to a tier and this PID; every entry carries the time it was logged at. */
 export function createWinstonSink(options: LogOptions): Sink {
   const transports: winston.transport[] = [];
   if (options.console) transports.push(new winston.transports.Console({ stderrLevels: [...LEVELS], format: consoleFormat }));
-  let file: winston.transport | null = null;
-  if (options.file) {
-    mkdirSync(dirname(options.file), { recursive: true });
-    file = fileTransport(options.file);
-    transports.push(file);
-  }
+  const file = options.file ? new SafeFileTransport({ file: options.file, consoleToo: options.console }) : null;
+  if (file) transports.push(file);
   const logger = winston.createLogger({ level: options.level, defaultMeta: { tier: options.tier, pid: process.pid }, transports, exitOnError: false });
+  // A transport's failure must never become an uncaught 'error' (the file transport reports its own).
+  logger.on('error', () => undefined);
+  for (const t of transports) t.on('error', () => undefined);
   return {
     write: (level, event, meta) => logger.log(level, event, meta),
     setLevel: (level) => {
       logger.level = level;
     },
     reopen() {
-      if (!options.file || !file) return;
-      logger.remove(file);
-      file.close?.();
-      file = fileTransport(options.file);
-      logger.add(file);
+      file?.reopen();
     },
     close() {
       return new Promise((resolve) => {

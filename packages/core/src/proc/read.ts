@@ -56,3 +56,17 @@ export function readListenRows(): ListenRow[] {
 export function hasProcfs(): boolean {
   return readOrNull(`${PROC_ROOT}/self/stat`) !== null;
 }
+
+/** The command line of a process as one line (at most 120 characters), or null when it is gone. */
+export function readCommand(pid: number): string | null {
+  const text = readOrNull(`${PROC_ROOT}/${pid}/cmdline`);
+  if (text === null) return null;
+  const line = text.split('\0').filter(Boolean).join(' ');
+  return (line || `[${readStat(pid)?.comm ?? '?'}]`).slice(0, 120);
+}
+
+/** "PID 123 (sleep 1000)": a process named for people, as far as /proc lets us see it. */
+export function describeProcess(pid: number): string {
+  const command = readCommand(pid);
+  return command === null ? `PID ${pid}` : `PID ${pid} (${command})`;
+}

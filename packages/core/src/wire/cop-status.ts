@@ -54,6 +54,15 @@ export interface CopStatus {
   readonly managerBackoffUntil: number | null;
   /** The serving server's liveness as the cop judged it; null when no server holds server.lock. */
   readonly server: ServerLivenessView | null;
+  /** A tier's lock held by something that is not a tier of this instance (PID and command): the cop starts nothing against it. */
+  readonly foreignLock?: ForeignLock | null;
+}
+
+export interface ForeignLock {
+  readonly tier: string;
+  /** `PID 123 (its command line)`. */
+  readonly holder: string;
+  readonly since: number;
 }
 
 /** The document of a cop that has just started and done nothing yet. */
@@ -71,6 +80,7 @@ export function initialCopStatus(pid: number, startedAt: number): CopStatus {
     managerLastExit: null,
     managerBackoffUntil: null,
     server: null,
+    foreignLock: null,
   };
 }
 
@@ -99,6 +109,8 @@ const readStatus = shape<CopStatus>({
   managerBackoffUntil: nullable(num),
   // Absent in a document written before liveness existed: read as null.
   server: (v, path) => (v === undefined || v === null ? null : readServerView(v, path)),
+  // Absent from documents written before it existed.
+  foreignLock: (v, path) => (v === undefined ? null : nullable(shape<ForeignLock>({ tier: str, holder: str, since: num }))(v, path)),
 });
 
 /** A cop status document, or ERR_WIRE_VERSION / ERR_WIRE_INVALID. */

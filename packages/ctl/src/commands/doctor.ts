@@ -4,8 +4,9 @@ import { JSON_OPTION } from '../command.js';
 import { ctlContext, instanceOf, knownListeners } from '../context.js';
 import { CTL_EXIT } from '../exit-codes.js';
 import type { CheckResult } from '../doctor/check.js';
-import { checkControlSocket, checkLockFiles, checkLocking, checkNode, checkProc, checkRuntimeDir } from '../doctor/checks.js';
+import { checkControlSocket, checkLockFiles, checkLocking, checkLogDir, checkNode, checkProc, checkRuntimeDir } from '../doctor/checks.js';
 import { checkPort } from '../doctor/ports.js';
+import { acceptedDirOwners } from '../start/runtime-dir.js';
 import { out, printJson } from '../output.js';
 
 export const doctorCommand: CtlCommand = {
@@ -18,10 +19,11 @@ export const doctorCommand: CtlCommand = {
     }),
   async run(argv) {
     const ctl = ctlContext(argv);
-    const dirCheck = checkRuntimeDir(ctl.config.runtimeDir);
-    const results: CheckResult[] = [checkNode(), dirCheck, await checkLocking(), ...checkProc()];
-    if (dirCheck.ok) results.push(...(await checkLockFiles(ctl.paths)), await checkControlSocket(ctl.paths));
+    const owners = acceptedDirOwners(ctl.config) ?? null;
+    const dirCheck = checkRuntimeDir(ctl.config.runtimeDir, ctl.config.allowInsecureDirs, owners);
+    const results: CheckResult[] = [checkNode(), dirCheck, checkLogDir(ctl.config.logDir, ctl.config.allowInsecureDirs, owners), await checkLocking(), ...checkProc()];
     const instance = instanceOf(ctl);
+    if (dirCheck.ok) results.push(...(await checkLockFiles(ctl.paths, instance)), await checkControlSocket(ctl.paths));
     for (const listener of knownListeners(ctl)) results.push(await checkPort(listener, instance));
     const ok = results.every((r) => r.ok);
     if (argv.json) printJson({ ok, runtimeDir: ctl.config.runtimeDir, checks: results });

@@ -3,31 +3,53 @@ import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  TIERS, acquireLock, controlCall, describeLockContent, findLockHolder, hasProcfs, parsePingReply, probeLock, readEnviron, readProcLocks, systemErrorCode,
+  MAX_SOCKET_PATH_BYTES, TIERS, acquireLock, controlCall, describeDir, describeLockContent, describeProcess, findLockHolder, hasProcfs, ownUid, parsePingReply, probeLock, readEnviron, readProcLocks, systemErrorCode, whyInsecure,
   type RuntimePaths,
 } from '@tripod/core';
+import { isOurs } from '../instance/holders.js';
 import { fail, pass, type CheckResult } from './check.js';
 
-/** Exists, is a directory, is writable, and is not writable by everyone. */
-export function checkRuntimeDir(dir: string): CheckResult {
+/** Exists, is a directory, is writable, is ours and not writable by others (the start refuses it otherwise), and fits the socket path. */
+export function checkRuntimeDir(dir: string, allowInsecure = false, owners: readonly number[] | null = null): CheckResult {
   const name = 'runtime directory';
-  let mode: number;
+  let st;
   try {
-    const st = statSync(dir);
+    st = statSync(dir);
     if (!st.isDirectory()) return fail(name, `${dir} is not a directory`, `remove it, or pass another --runtime-dir`);
-    mode = st.mode;
   } catch (err) {
-    return fail(name, `${dir}: ${systemErrorCode(err) ?? String(err)}`, `create it: mkdir -p ${dir} (tripod start creates only the default .tripod)`);
+    return fail(name, `${dir}: ${systemErrorCode(err) ?? String(err)}`, `create it: mkdir -m 700 -p ${dir} (tripod start creates only the default .tripod)`);
   }
   try {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch {
     return fail(name, `${dir} is not writable by uid ${process.getuid?.()}`, `run as its owner, or chown it to this user`);
   }
-  if (mode & 0o002) {
-    return fail(name, `${dir} is writable by every user (mode ${(mode & 0o7777).toString(8)}): anyone could plant files the tiers trust`, `chmod o-w ${dir}`);
+  const socketBytes = Buffer.byteLength(join(dir, 'manager.sock'));
+  if (socketBytes > MAX_SOCKET_PATH_BYTES) {
+    return fail(name, `${dir}/manager.sock would be ${socketBytes} bytes, more than a unix socket address holds (${MAX_SOCKET_PATH_BYTES})`, 'use a shorter --runtime-dir');
   }
-  return pass(name, `${dir} exists, is writable, mode ${(mode & 0o7777).toString(8)}`);
+  const insecure = whyInsecure(st, owners ?? ownUid());
+  if (insecure !== null) {
+    const detail = `${dir}: ${insecure} (${describeDir(st)}): another user could plant or replace files the tiers trust`;
+    if (!allowInsecure) return fail(name, `${detail}; tripod start refuses it`, `chmod 700 ${dir} and chown it to uid ${ownUid()}, or pass --allow-insecure-dirs`);
+    return pass(name, `${detail} (accepted: --allow-insecure-dirs)`);
+  }
+  return pass(name, `${dir} exists, is ours, mode ${(st.mode & 0o7777).toString(8)}`);
+}
+
+/** The log directory, when it exists, is ours and not writable by others. */
+export function checkLogDir(dir: string, allowInsecure = false, owners: readonly number[] | null = null): CheckResult {
+  const name = 'log directory';
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    return pass(name, `${dir} does not exist yet (created owner-only at start)`);
+  }
+  const insecure = whyInsecure(st, owners ?? ownUid());
+  if (insecure === null) return pass(name, `${dir} is ours, mode ${(st.mode & 0o7777).toString(8)}`);
+  if (allowInsecure) return pass(name, `${dir}: ${insecure} (accepted: --allow-insecure-dirs)`);
+  return fail(name, `${dir}: ${insecure} (${describeDir(st)}); tripod start refuses it`, `chmod 700 ${dir}, or pass --allow-insecure-dirs`);
 }
 
 /** fs-ext loaded (we are running), and a write lock can be taken, seen in /proc/locks and given back. */
@@ -61,7 +83,7 @@ export function checkProc(): CheckResult[] {
 }
 
 /** Lock files that name a PID nobody holds, symlinked lock files, locks held by strangers. */
-export async function checkLockFiles(paths: RuntimePaths): Promise<CheckResult[]> {
+export async function checkLockFiles(paths: RuntimePaths, instance: string | null = null): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const tier of TIERS) {
     const path = paths.lockFile(tier);
@@ -69,7 +91,9 @@ export async function checkLockFiles(paths: RuntimePaths): Promise<CheckResult[]
     const probe = await probeLock(path);
     if (!probe.exists) results.push(pass(name, 'absent'));
     else if (probe.isSymlink) results.push(fail(name, `${path} is a symbolic link`, `remove it: rm ${path}`));
-    else if (probe.holder !== null) results.push(pass(name, `held by PID ${probe.holder}`));
+    else if (probe.holder !== null && probe.holder > 0 && instance !== null && !isOurs(probe.holder, instance, tier).ours) {
+      results.push(fail(name, `held by ${describeProcess(probe.holder)}, which is not a ${tier} of this instance; no ${tier} can start while it holds ${path}`, `find out why it holds the file; stop it, or use another --runtime-dir`));
+    } else if (probe.holder !== null) results.push(pass(name, `held by ${probe.holder > 0 ? describeProcess(probe.holder) : 'a process /proc/locks cannot name'}`));
     else if (probe.content?.valid) {
       results.push(fail(name, `stale: names PID ${probe.content.pid}, but no process holds it (the ${tier} was killed, not stopped)`, `harmless, the next start rewrites it; to clear it: rm ${path}`));
     } else results.push(pass(name, `free (${probe.content ? describeLockContent(probe.content) : 'unreadable'})`));

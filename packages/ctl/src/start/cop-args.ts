@@ -1,20 +1,22 @@
 // The command line ctl hands to tripod-cop: the user's flags, with every path made absolute (a daemon
-// runs in `/`), and the config file passed by absolute path.
-import { join } from 'node:path';
-import { CONFIG_FLAGS } from '@tripod/core';
+// runs in `/`), and the config file passed by absolute path. A value given only in the config file is
+// not passed as a flag: frozen into the cop's command line, a `tripod reload` after editing the file
+// could never change it.
+import { CONFIG_FLAGS, envNameFor } from '@tripod/core';
 import type { Ctl } from '../context.js';
 
 /** Flags that name paths: ctl passes the resolved, absolute values instead of what was typed. */
 const PATH_FLAGS = new Set(['runtime-dir', 'log-dir', 'app', 'static-dir']);
 
 /** Arguments for tripod-cop that reproduce `ctl`'s configuration from any working directory. */
-export function copArguments(ctl: Ctl): string[] {
+export function copArguments(ctl: Ctl, env: NodeJS.ProcessEnv = process.env): string[] {
   const { config, argv } = ctl;
   const args = ['--runtime-dir', config.runtimeDir];
   if (ctl.configFile) args.push('--config', ctl.configFile);
-  if (config.logDir !== join(config.runtimeDir, 'logs')) args.push('--log-dir', config.logDir);
-  if (config.app) args.push('--app', config.app);
-  if (config.staticDir) args.push('--static-dir', config.staticDir);
+  const given = (flag: string) => argv[flag] !== undefined || Boolean(env[envNameFor(flag)]);
+  if (given('log-dir')) args.push('--log-dir', config.logDir);
+  if (given('app') && config.app) args.push('--app', config.app);
+  if (given('static-dir') && config.staticDir) args.push('--static-dir', config.staticDir);
   for (const flag of Object.keys(CONFIG_FLAGS)) {
     if (PATH_FLAGS.has(flag)) continue;
     const value = argv[flag];

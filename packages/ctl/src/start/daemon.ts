@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { instanceIdFor, tierBinary, tierEnv, waitUntil } from '@tripod/core';
+import { describeProcess, instanceIdFor, tierBinary, tierEnv, waitUntil } from '@tripod/core';
 import type { Ctl } from '../context.js';
 import { CTL_EXIT } from '../exit-codes.js';
 import { verifiedHolder } from '../instance/holders.js';
@@ -61,7 +61,7 @@ export async function startDaemon(ctl: Ctl, options: DaemonOptions): Promise<num
     return CTL_EXIT.OK;
   }
   if (running.kind === 'foreign') {
-    say(`${ctl.paths.lockFile('cop')} is held by PID ${running.pid}, which is not a cop of this instance; not starting`);
+    say(`${ctl.paths.lockFile('cop')} is held by ${describeProcess(running.pid)}, which is not a cop of this instance; not starting`);
     return CTL_EXIT.FAILURE;
   }
   const outFile = openOutFile(ctl.config.logDir);

@@ -1,6 +1,7 @@
 // <logDir>/cop.out: where a daemon's stdout and stderr go; ctl shows its tail when a start fails.
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { openOwnFile } from '@tripod/core';
 
 export interface OutFile {
   readonly path: string;
@@ -9,11 +10,11 @@ export interface OutFile {
   readonly offset: number;
 }
 
-/** Opens (appending) the daemon's output file and writes a marker line for this start. */
+/** Opens (appending; owner-only, never through a link) the daemon's output file and writes a marker line for this start. */
 export function openOutFile(logDir: string): OutFile {
-  mkdirSync(logDir, { recursive: true, mode: 0o755 });
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const path = join(logDir, 'cop.out');
-  const fd = openSync(path, 'a', 0o644);
+  const fd = openOwnFile(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
   const offset = fstatSync(fd).size;
   writeSync(fd, `--- tripod start --daemon at ${new Date().toISOString()} (ctl PID ${process.pid})\n`);
   return { path, fd, offset };

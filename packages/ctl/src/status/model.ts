@@ -177,7 +177,7 @@ function classify(s: StatusSources, rows: readonly TierRow[]): { health: Health;
   if (s.dir === 'missing') return { health: 'not-running', reasons: [`runtime directory ${s.runtimeDir} does not exist`] };
   const foreign = TIERS.filter((t) => s.locks[t].ours === false);
   if (foreign.length > 0) {
-    return { health: 'unknown', reasons: foreign.map((t) => `${t}.lock is held by PID ${s.locks[t].holder}, which is not a ${t} of this instance (or whose environment this user cannot read)`) };
+    return { health: 'unknown', reasons: foreign.map((t) => `${t}.lock is held by ${s.locks[t].holderDescription ?? `PID ${s.locks[t].holder}`}, which is not a ${t} of this instance (or whose environment this user cannot read); no tier starts while it holds it`) };
   }
   if (s.locks.cop.holder !== null) {
     const reasons = degradedReasons(s, rows, backoffOf(managerStatus(s), s.now));

@@ -1,7 +1,7 @@
 // Everything `tripod status` looks at, gathered in one place so the report itself is a pure function.
 import { accessSync, constants, statSync } from 'node:fs';
 import {
-  TIERS, hasProcfs, probeLock, queueDepths, scanInstance, systemErrorCode,
+  TIERS, describeProcess, hasProcfs, probeLock, queueDepths, scanInstance, systemErrorCode,
   type CopStatus, type InstanceProcess, type ListenerStatus, type Tier,
 } from '@tripod/core';
 import { instanceOf, knownListeners, type Ctl } from '../context.js';
@@ -16,6 +16,8 @@ export interface LockState {
   readonly ours: boolean | null;
   /** The PID the file names when nobody holds the lock (killed, not stopped), else null. */
   readonly stalePid: number | null;
+  /** The holder for people: `PID 123 (its command line)`, or null when nobody holds it. */
+  readonly holderDescription?: string | null;
 }
 
 export interface StatusSources {
@@ -53,7 +55,7 @@ function dirState(dir: string): { dir: StatusSources['dir']; dirError: string | 
 async function lockState(ctl: Ctl, instance: string | null, tier: Tier): Promise<LockState> {
   const probe = await probeLock(ctl.paths.lockFile(tier));
   const holder = probe.holder !== null && probe.holder > 0 ? probe.holder : null;
-  if (holder !== null) return { holder, ours: instance !== null && isOurs(holder, instance, tier).ours, stalePid: null };
+  if (holder !== null) return { holder, ours: instance !== null && isOurs(holder, instance, tier).ours, stalePid: null, holderDescription: describeProcess(holder) };
   return { holder: null, ours: null, stalePid: probe.content?.valid ? probe.content.pid : null };
 }
 

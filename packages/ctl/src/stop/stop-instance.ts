@@ -1,7 +1,7 @@
 // `tripod stop`: SIGTERM to the cop (the verified holder of cop.lock), which stops the instance
 // gracefully; wait until no process of the instance is left and every lock is free; past the timeout,
 // SIGKILL what remains, each one verified by (pid, starttime) and environment before the signal.
-import { instanceGone, instanceRemains, isStillAlive, sendSignal, waitUntil, type InstanceProcess, type RuntimePaths } from '@tripod/core';
+import { describeProcess, instanceGone, instanceRemains, isStillAlive, sendSignal, waitUntil, type InstanceProcess, type RuntimePaths } from '@tripod/core';
 import { instanceOf, type Ctl } from '../context.js';
 import { CTL_EXIT } from '../exit-codes.js';
 import { isOurs, verifiedHolder } from '../instance/holders.js';
@@ -36,7 +36,7 @@ function describe(procs: readonly InstanceProcess[]): string {
 function askToStop(ctl: Ctl, instance: string): 'asked' | 'nothing' | 'foreign' {
   const cop = verifiedHolder(ctl.paths, instance, 'cop');
   if (cop.kind === 'foreign') {
-    say(`${ctl.paths.lockFile('cop')} is held by PID ${cop.pid}, which is not a cop of this instance; refusing to signal it`);
+    say(`${ctl.paths.lockFile('cop')} is held by ${describeProcess(cop.pid)}, which is not a cop of this instance; refusing to signal it`);
     return 'foreign';
   }
   if (cop.kind === 'ours' && isStillAlive(cop.who) && sendSignal(cop.who.pid, 'SIGTERM')) {
