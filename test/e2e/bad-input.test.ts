@@ -18,11 +18,12 @@ function runCop(args: string[], options: { uid?: number } = {}) {
   return spawnSync(process.execPath, [BIN.cop, ...args], { env: cleanEnv(), encoding: 'utf8', timeout: 20_000, ...options });
 }
 
-test('a missing runtime directory is named, exit 4', () => {
-  const dir = join(tempDir(), 'does-not-exist');
+test('a runtime directory that is a file is named, exit 4', () => {
+  const dir = join(tempDir(), 'a-file');
+  writeFileSync(dir, '');
   const r = runCop(['--runtime-dir', dir, '--listen', '127.0.0.1:1']);
   assert.equal(r.status, EXIT.RUNTIME_DIR, r.stderr);
-  assert.match(r.stderr, /ERR_RUNTIME_DIR_MISSING: runtime directory .*does-not-exist does not exist/);
+  assert.match(r.stderr, /ERR_RUNTIME_DIR_MISSING: runtime directory .*a-file is not a directory/);
 });
 
 test('a runtime directory the user cannot write is named, exit 4', (t) => {

@@ -1,20 +1,30 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { TripodError, systemErrorCode } from '../errors.js';
 
-/** Checks that the runtime directory exists, is a directory and is writable; creates it only if asked. */
-export function checkRuntimeDir(dir: string, options: { create?: boolean } = {}): void {
-  if (options.create) {
-    try {
-      mkdirSync(dir, { recursive: true, mode: 0o755 });
-    } catch (err) {
-      throw new TripodError('ERR_RUNTIME_DIR_NOT_WRITABLE', `cannot create runtime directory ${dir}: ${systemErrorCode(err) ?? err}`, { cause: err, details: { dir } });
+/** Mode of every directory tripod creates (runtime and log directories, and their missing parents): owner only. */
+export const PRIVATE_DIR_MODE = 0o700;
+
+/** Creates a missing directory (and its missing parents) owner-only; an existing one is left as it is. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+}
+
+/** Makes sure the runtime directory exists (creating it owner-only when missing), is a directory and is writable. */
+export function checkRuntimeDir(dir: string): void {
+  try {
+    ensurePrivateDir(dir);
+  } catch (err) {
+    const code = systemErrorCode(err);
+    if (code === 'EEXIST') {
+      throw new TripodError('ERR_RUNTIME_DIR_MISSING', `runtime directory ${dir} is not a directory`, { cause: err, details: { dir } });
     }
+    throw new TripodError('ERR_RUNTIME_DIR_NOT_WRITABLE', `cannot create runtime directory ${dir}: ${code ?? err}`, { cause: err, details: { dir } });
   }
   let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
   } catch (err) {
-    throw new TripodError('ERR_RUNTIME_DIR_MISSING', `runtime directory ${dir} does not exist (create it, or pass --runtime-dir)`, { cause: err, details: { dir } });
+    throw new TripodError('ERR_RUNTIME_DIR_MISSING', `runtime directory ${dir} does not exist`, { cause: err, details: { dir } });
   }
   if (!isDir) {
     throw new TripodError('ERR_RUNTIME_DIR_MISSING', `runtime directory ${dir} is not a directory`, { details: { dir } });

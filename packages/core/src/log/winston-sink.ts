@@ -1,8 +1,8 @@
 // The winston side of the logger: JSON lines to a file, readable lines on stderr. Loaded on demand,
 // because importing winston costs ~100 ms of start-up that a restarting server must not pay.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import winston from 'winston';
+import { ensurePrivateDir } from '../lock/runtime-dir.js';
 import { LEVELS, type Level, type LogOptions } from './logger.js';
 
 /** Where the logger writes once winston is loaded. */
@@ -32,7 +32,7 @@ export function createWinstonSink(options: LogOptions): Sink {
   if (options.console) transports.push(new winston.transports.Console({ stderrLevels: [...LEVELS], format: consoleFormat }));
   let file: winston.transport | null = null;
   if (options.file) {
-    mkdirSync(dirname(options.file), { recursive: true });
+    ensurePrivateDir(dirname(options.file));
     file = fileTransport(options.file);
     transports.push(file);
   }

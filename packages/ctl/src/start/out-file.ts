@@ -11,7 +11,7 @@ export interface OutFile {
 
 /** Opens (appending) the daemon's output file and writes a marker line for this start. */
 export function openOutFile(logDir: string): OutFile {
-  mkdirSync(logDir, { recursive: true, mode: 0o755 });
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const path = join(logDir, 'cop.out');
   const fd = openSync(path, 'a', 0o644);
   const offset = fstatSync(fd).size;

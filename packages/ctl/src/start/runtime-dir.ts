@@ -1,13 +1,8 @@
-// Before starting: the runtime directory must exist (ctl creates only the default `.tripod`, as the cop does).
-import { checkRuntimeDir, envNameFor } from '@tripod/core';
+// Before starting: the runtime directory must exist and be writable (created owner-only when missing, as the cop does).
+import { checkRuntimeDir } from '@tripod/core';
 import type { Ctl } from '../context.js';
 
-/** True when no runtime directory was named anywhere (flag, environment, config file). */
-export function isDefaultRuntimeDir(ctl: Ctl, env: NodeJS.ProcessEnv = process.env): boolean {
-  return ctl.argv['runtime-dir'] === undefined && !env[envNameFor('runtime-dir')] && ctl.configFile === null;
-}
-
-/** Checks (and for the default location creates) the runtime directory; throws a TripodError otherwise. */
+/** Checks (creating it when missing) the runtime directory; throws a TripodError otherwise. */
 export function prepareRuntimeDir(ctl: Ctl): void {
-  checkRuntimeDir(ctl.config.runtimeDir, { create: isDefaultRuntimeDir(ctl) });
+  checkRuntimeDir(ctl.config.runtimeDir);
 }
