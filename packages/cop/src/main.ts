@@ -15,8 +15,6 @@ export interface CopOptions {
   readonly loadConfig: () => TripodConfig;
   /** Test-only: see Cop's unsafeDropSockets. */
   readonly unsafeDropSockets?: boolean;
-  /** Create the runtime directory when it is missing (only for the default location). */
-  readonly createRuntimeDir: boolean;
 }
 
 /** The longest a check cycle may legitimately take; past it the cop aborts and its supervisor restarts it. */
@@ -37,8 +35,8 @@ async function takeCopLock(path: string, dir: string): Promise<HeldLock> {
 }
 
 /** Runs the cop until SIGTERM/SIGINT has stopped the instance; resolves with the exit code. */
-export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropSockets }: CopOptions): Promise<number> {
-  checkRuntimeDir(config.runtimeDir, { create: createRuntimeDir });
+export async function runCop({ config, loadConfig, unsafeDropSockets }: CopOptions): Promise<number> {
+  checkRuntimeDir(config.runtimeDir);
   const paths = runtimePaths(config.runtimeDir, config.logDir);
   const lock = await takeCopLock(paths.lockFile('cop'), config.runtimeDir);
   const log = createLog({ tier: 'cop', file: paths.logFile('cop'), level: config.logLevel, console: true });
