@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { EXIT, readJsonFile } from '@tripod/core';
 import { BIN, FIXTURES, cleanEnv, freePort, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
+import { readableCop } from '../helpers/readable-build.js';
 import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
@@ -30,7 +31,8 @@ test('a runtime directory the user cannot write is named, exit 4', (t) => {
   if (process.getuid?.() !== 0) return t.skip('needs root to run the cop as another user');
   const dir = tempDir();
   chmodSync(dir, 0o755);
-  const r = runCop(['--runtime-dir', dir, '--listen', '127.0.0.1:1'], { uid: 65534 });
+  // The checkout may be unreadable for uid 65534 (a 0700 home): run a world-readable copy of the build.
+  const r = spawnSync(process.execPath, [readableCop(), '--runtime-dir', dir, '--listen', '127.0.0.1:1'], { env: cleanEnv(), encoding: 'utf8', timeout: 20_000, uid: 65534, cwd: '/' });
   assert.equal(r.status, EXIT.RUNTIME_DIR, r.stderr);
   assert.match(r.stderr, /ERR_RUNTIME_DIR_NOT_WRITABLE: runtime directory .* is not writable by uid 65534/);
 });

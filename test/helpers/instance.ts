@@ -35,9 +35,24 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A fresh temp directory; removed by `cleanup`. */
+const madeDirs = new Set<string>();
+
+function removeMadeDirs(): void {
+  for (const dir of madeDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+    } catch {
+      // scripts/run-tests.mjs removes the whole run's temp dir afterwards
+    }
+  }
+}
+
+/** A fresh temp directory; removed by an instance's `cleanup`, and in any case when the test file's process exits. */
 export function tempDir(prefix = 'tripod-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (madeDirs.size === 0) process.once('exit', removeMadeDirs);
+  madeDirs.add(dir);
+  return dir;
 }
 
 /** A clean environment: no TRIPOD_* from the caller leaks into the instance. */
