@@ -63,7 +63,7 @@ async function main() {
   // README "As a systemd service", with a free port instead of the default 8080 (the host network is shared).
   const [systemdBlock] = readmeBlocks('systemd');
   inside(systemdBlock.replaceAll('tripod systemd-unit', `tripod systemd-unit --listen 127.0.0.1:${port}`));
-  const show = (unit, props) => Object.fromEntries(inside(`systemctl show ${unit} -p ${props}`).trim().split('\n').map((l) => l.split('=', 2)));
+  const show = (unit, props) => Object.fromEntries(inside(`systemctl show ${unit} -p ${props}`).trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   let svc = show('tripod.service', 'Type,ActiveState,SubState,MainPID');
   check(svc.Type === 'notify' && svc.ActiveState === 'active' && svc.SubState === 'running', `tripod.service is active (running), Type=notify (${JSON.stringify(svc)})`);
   check(show('tripod.socket', 'ActiveState').ActiveState === 'active', 'tripod.socket is active');
@@ -110,14 +110,16 @@ async function main() {
   check(!/ info /.test(warnings), 'no info line in journalctl -p warning');
 
   // Stop: the server drains, every tier exits, nothing is left; a planned stop logs no warning.
-  const since = inside('date +%s').trim();
+  const cursor = /-- cursor: (.*)/.exec(inside('journalctl -u tripod.service -n 1 --show-cursor -o cat'))?.[1];
+  if (!cursor) throw new Failure('no journal cursor for tripod.service');
+  const since = `--after-cursor '${cursor}'`;
   inside('systemctl stop tripod.socket tripod.service');
   svc = show('tripod.service', 'ActiveState,Result,ExecMainStatus');
   check(svc.ActiveState === 'inactive' && svc.Result === 'success' && svc.ExecMainStatus === '0', `systemctl stop: inactive, Result=success, cop exit 0 (${JSON.stringify(svc)})`);
   const left = inside('pgrep -u tripod -a || true').trim();
   check(left === '', `no process of user tripod is left${left ? `: ${left}` : ''}`);
-  check(/server\.drained/.test(journal(`-u tripod.service --since @${since}`)), 'the stop drained the server (server.drained)');
-  const stopWarnings = journal(`-u tripod.service -p warning --since @${since}`).trim();
+  check(/server\.drained/.test(journal(`-u tripod.service ${since}`)), 'the stop drained the server (server.drained)');
+  const stopWarnings = journal(`-u tripod.service -p warning ${since}`).trim();
   check(stopWarnings === '', `a planned stop logs no warning${stopWarnings ? `: ${stopWarnings}` : ''}`);
   check((await probe(port)) === 'refused', 'the port is closed after the stop');
 }
