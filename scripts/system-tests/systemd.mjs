@@ -37,8 +37,10 @@ async function boot(rootfs) {
   nspawn.stderr.on('data', (d) => (err += d));
   pid1 = await waitFor('the container\'s PID 1', () => {
     if (nspawn.exitCode !== null) throw new Failure(`systemd-nspawn exited ${nspawn.exitCode}: ${err}`);
-    const kids = sh('ps', ['-o', 'pid=', '--ppid', String(nspawn.pid)], { allowFail: true }).stdout.trim();
-    return kids ? Number(kids.split('\n')[0]) : null;
+    // nspawn forks helpers first; PID 1 is the child that has exec'd systemd.
+    const kids = sh('ps', ['-o', 'pid=,comm=', '--ppid', String(nspawn.pid)], { allowFail: true }).stdout.trim().split('\n');
+    const init = kids.map((l) => l.trim().split(/\s+/)).find(([, comm]) => comm === 'systemd');
+    return init ? Number(init[0]) : null;
   }, 20_000);
   const state = await waitFor('systemd to finish booting', () => inside('systemctl is-system-running --wait || true').trim(), 60_000);
   say(`systemd booted in the container (PID 1 on the host: ${pid1}): ${state}`);
