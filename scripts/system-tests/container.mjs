@@ -6,7 +6,7 @@
 // the published port (a free one). Then: tini is PID 1, the health check passes, an orphaned server is
 // reaped, HUP reloads and USR1 restarts (0 failed requests) through tini, stop drains and exits 0.
 // Needs root, podman, runc. podman's settings for this host come from a containers.conf of the run.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CACHE, Failure, ROOT, check, debianRoot, freePort, probe, readmeBlocks, runSystemTest, say, sh, startLoad, total, waitFor } from './common.mjs';
@@ -38,6 +38,13 @@ function zombies() {
   return podman(['exec', NAME, 'node', '-e', LIST_ZOMBIES]).trim();
 }
 
+/** A hard limit of this process, from /proc/self/limits ("unlimited" counts as 1,048,576). */
+function hardLimit(name) {
+  const row = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith(name));
+  const hard = row?.slice(name.length).trim().split(/\s+/)[1];
+  return hard === undefined || hard === 'unlimited' ? 1_048_576 : Number(hard);
+}
+
 /** The base image: debootstrap root + node (same version as the host's, from the npm registry) + npm. */
 function baseImage() {
   if (podman(['image', 'exists', BASE], { allowFail: true }).status === 0) return;
@@ -55,15 +62,24 @@ function baseImage() {
   sh('ln', ['-s', '../lib/node_modules/npm/bin/npm-cli.js', join(local, 'bin/npm')]);
   sh('ln', ['-s', '../lib/node_modules/npm/bin/npx-cli.js', join(local, 'bin/npx')]);
   say(`podman import of ${root} + node ${NODE_VERSION} + npm ${NPM_VERSION} as ${BASE}`);
-  const tar = `tar -C ${root} --exclude=./usr/local -c . && tar -C ${work} --transform s,^usr-local,usr/local, -c usr-local`;
-  sh('bash', ['-o', 'pipefail', '-c', `(${tar}) | podman import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - ${BASE}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One archive (two concatenated ones would end at the first one's end-of-archive blocks).
+  const tar = `tar -c -C ${root} --exclude=./usr/local . -C ${work} --transform 's,^usr-local,./usr/local,' usr-local`;
+  sh('bash', ['-o', 'pipefail', '-c', `${tar} | podman import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - ${BASE}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const versions = podman(['run', '--rm', BASE, 'sh', '-c', 'node --version && npm --version']).trim().split('\n');
+  if (versions[0] !== `v${NODE_VERSION}` || versions[1] !== NPM_VERSION) {
+    podman(['rmi', BASE], { allowFail: true });
+    throw new Failure(`the base image has node ${versions[0]} and npm ${versions[1]}, not v${NODE_VERSION} and ${NPM_VERSION}`);
+  }
 }
 
 async function main() {
   if (process.getuid() !== 0) throw new Failure('needs root (rootful podman)');
   for (const tool of ['podman', 'runc']) if (sh('which', [tool], { allowFail: true }).status !== 0) throw new Failure(`${tool} is missing: apt-get install -y podman runc`);
-  // This host: runc (crun fails on hybrid cgroups), cgroupfs (no systemd), nofile at or below the hard limit.
-  writeFileSync(env.CONTAINERS_CONF, '[containers]\ndefault_ulimits = ["nofile=20000:20000"]\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n');
+  // This host: runc (crun fails on hybrid cgroups), cgroupfs (no systemd), and explicit ulimits: podman's
+  // defaults for root exceed what runc may set here ("error setting rlimits"; nproc above 32768 fails).
+  const nofile = Math.min(20_000, hardLimit('Max open files'));
+  const nproc = Math.min(16_384, hardLimit('Max processes'));
+  writeFileSync(env.CONTAINERS_CONF, `[containers]\ndefault_ulimits = ["nofile=${nofile}:${nofile}", "nproc=${nproc}:${nproc}"]\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n`);
   podman(['rm', '-f', NAME], { allowFail: true });
   baseImage();
   const port = await freePort();
@@ -103,8 +119,9 @@ async function main() {
   podman(['kill', '--signal', 'USR1', NAME]);
   await waitFor('a new server after SIGUSR1', () => { const s = lockPid('server'); return s && s !== old; }, 30_000, 100);
   await waitFor(`the old server ${old} gone`, () => inside(`test -e /proc/${old} && echo here || true`).trim() === '', 30_000, 200);
+  await waitFor('at least 50 requests of load', () => total(load.counts) >= 50, 60_000, 200);
   const counts = await load.stop();
-  check(total(counts) > 20 && counts.ok === total(counts), `SIGUSR1 to the container: graceful restart, 0 failed requests (${JSON.stringify(counts)})`);
+  check(total(counts) >= 50 && counts.ok === total(counts), `SIGUSR1 to the container: graceful restart, 0 failed requests (${JSON.stringify(counts)})`);
 
   // Stop: SIGTERM to tini → cop; the server drains; the container exits 0.
   podman(['stop', '-t', '30', NAME]);
