@@ -4,7 +4,7 @@
 // port (9000) and /tmp paths are replaced, by a free port and a fresh temp directory.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { instanceIdFor, scanInstance } from '@tripod/core';
@@ -76,10 +76,24 @@ test('docs/cli.md\'s example session runs against the installed package, from an
   const [script] = blocks('docs/cli.md', 'session');
   const output = run(localize(script!, port), work, installedEnv());
   assert.match(output, /^tripod_up\{tier="server"\} 1$/m);
+  // A planned stop is not a warning: the cop logged its kills at info.
+  const copLog = readFileSync(join(work, 'tripod-demo/run/logs/cop.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; message: string; reason?: string });
+  assert.ok(copLog.some((e) => e.message === 'kill.signal' && e.reason === 'instance stop' && e.level === 'info'), 'the stop\'s SIGTERM logged at info');
+  assert.deepEqual(copLog.filter((e) => e.level === 'warn' || e.level === 'error'), []);
   assert.match(output, new RegExp(`^ExecStart=\\S+ ${realpathSync(prefix)}/lib/node_modules/tripod/node_modules/@tripod/cop/bin/tripod-cop\\.js .*--listen 127\\.0\\.0\\.1:${port}$`, 'm'));
 });
 
 test('README\'s examples from a clone (npx) run as written', async () => {
   const port = await freePort();
   for (const script of blocks('README.md', 'run')) run(localize(script, port), ROOT, cleanEnv());
+});
+
+test('README marks one block of each way in, and a mark without a shell block is an error', () => {
+  const kinds = execFileSync('grep', ['-o', '<!-- doc-test: [a-z-]* -->', join(ROOT, 'README.md')], { encoding: 'utf8' }).trim().split('\n');
+  assert.deepEqual(kinds.map((k) => k.replace(/<!-- doc-test: | -->/g, '')).sort(), ['clone', 'container', 'package', 'run', 'systemd']);
+  const bad = join(work, 'bad.md');
+  writeFileSync(bad, '<!-- doc-test: x -->\nno fence here\n');
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/doc-examples.mjs'), bad, 'x'], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /must be followed by a ```sh block/);
 });
