@@ -2,7 +2,6 @@
 // /proc/PID/fd/* links ("socket:[INODE]") give their holders. No ps, ss or lsof needed (minimal images
 // have none); find-process remains the fallback where /proc says nothing (no procfs, another user's process).
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import findProcess from 'find-process';
 import { type ListenRow } from './net-tcp.js';
 import { PROC_ROOT, listPids, readListenRows } from './read.js';
 
@@ -64,6 +63,8 @@ export async function findPortHolders(port: number): Promise<PortHolder[]> {
   const fromProc = procPortHolders(port);
   if (fromProc.length > 0) return fromProc;
   try {
+    // Loaded only here: every tier imports core, and only a failed bind or doctor needs it.
+    const { default: findProcess } = await import('find-process');
     const found = await findProcess('port', port, { logLevel: 'error' });
     return found.map((p: { pid: number; name: string; cmd?: string }) => ({ pid: p.pid, name: p.name, cmd: p.cmd ?? '' }));
   } catch {
