@@ -21,9 +21,13 @@ function blocks(file: string, kind: string): string[] {
   return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'scripts/doc-examples.mjs'), join(ROOT, file), kind, '--json'], { encoding: 'utf8' })) as string[];
 }
 
-/** The example with port 9000 and /tmp/NAME paths moved to a free port and the test's directory. */
-function localize(script: string, port: number): string {
-  return script.replaceAll('127.0.0.1:9000', `127.0.0.1:${port}`).replace(/\/tmp\/([\w.-]+)/g, (_m, name: string) => join(work, name));
+/** The example with its ports (127.0.0.1:9xxx) moved to free ports and its /tmp/NAME paths into the test's directory. */
+async function localize(script: string): Promise<string> {
+  const ports = new Map<string, number>();
+  for (const m of script.matchAll(/127\.0\.0\.1:(9\d{3})\b/g)) if (!ports.has(m[1]!)) ports.set(m[1]!, await freePort());
+  return script
+    .replace(/127\.0\.0\.1:(9\d{3})\b/g, (_m, p: string) => `127.0.0.1:${ports.get(p)}`)
+    .replace(/\/tmp\/([\w.-]+)/g, (_m, name: string) => join(work, name));
 }
 
 /** Runs one example with bash (-e: any failing command fails it); returns its output. */
@@ -72,10 +76,12 @@ test('README "from a package": npm pack and npm install -g give working tripod c
 
 test('docs/cli.md\'s example session runs against the installed package, from another directory', async () => {
   assert.ok(existsSync(join(prefix, 'bin', 'tripod')), 'needs the package installed by the previous test');
-  const port = await freePort();
   const [script] = blocks('docs/cli.md', 'session');
-  const output = run(localize(script!, port), work, installedEnv());
+  const local = await localize(script!);
+  const port = Number(/127\.0\.0\.1:(\d+)/.exec(local)![1]);
+  const output = run(local, work, installedEnv());
   assert.match(output, /^tripod_up\{tier="server"\} 1$/m);
+  assert.match(output, /fg \(instance \w+\): running/, 'status --wait returned once the foreground cop served');
   // A planned stop is not a warning: the cop logged its kills at info.
   const copLog = readFileSync(join(work, 'tripod-demo/run/logs/cop.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; message: string; reason?: string });
   assert.ok(copLog.some((e) => e.message === 'kill.signal' && e.reason === 'instance stop' && e.level === 'info'), 'the stop\'s SIGTERM logged at info');
@@ -84,8 +90,7 @@ test('docs/cli.md\'s example session runs against the installed package, from an
 });
 
 test('README\'s examples from a clone (npx) run as written', async () => {
-  const port = await freePort();
-  for (const script of blocks('README.md', 'run')) run(localize(script, port), ROOT, cleanEnv());
+  for (const script of blocks('README.md', 'run')) run(await localize(script), ROOT, cleanEnv());
 });
 
 test('README marks one block of each way in, and a mark without a shell block is an error', () => {

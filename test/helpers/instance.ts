@@ -117,14 +117,8 @@ export async function startInstance(options: StartOptions = {}): Promise<Instanc
     },
     async cleanup() {
       if (cop.exitCode === null && cop.signalCode === null) cop.kill('SIGKILL');
-      for (const p of scanInstance(instance)) {
-        try {
-          process.kill(p.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-      await waitFor('instance processes gone', () => scanInstance(instance).filter((p) => p.state !== 'Z').length === 0, 5000).catch(() => undefined);
+      // Kill again on every pass: a manager killed after its server may have started a new one meanwhile.
+      await waitFor('instance processes gone', () => killInstance(instance) === 0, 5000).catch(() => undefined);
       try {
         rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
       } catch {
@@ -145,6 +139,19 @@ export async function startInstance(options: StartOptions = {}): Promise<Instanc
     }
   }
   return inst;
+}
+
+/** SIGKILLs every live process of `instance`, managers first (so none starts another server); returns how many it found. */
+function killInstance(instance: string): number {
+  const live = scanInstance(instance).filter((p) => p.state !== 'Z');
+  for (const p of [...live].sort((a, b) => Number(b.tier === 'manager') - Number(a.tier === 'manager'))) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return live.length;
 }
 
 /** Cleans up instances newest first (later ones may share an earlier one's directory); never throws. */
