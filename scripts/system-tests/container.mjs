@@ -99,6 +99,17 @@ async function main() {
   check(true, 'podman healthcheck run: healthy');
   check((await probe(port)) === 'ok', `served through the published port ${port}`);
 
+  // The image has no ps: doctor names a port's holder from /proc.
+  check(inside('command -v ps || echo none').trim() === 'none', 'the image has no ps');
+  podman(['exec', '-d', NAME, 'node', '-e', "require('net').createServer().listen(9999, '127.0.0.1'); setInterval(() => {}, 1000)", 'port-holder']);
+  const doctor = await waitFor('doctor to see port 9999 taken', () => {
+    const r = podman(['exec', NAME, 'tripod', 'doctor', '--listen', '127.0.0.1:9999'], { allowFail: true });
+    return /port 127\.0\.0\.1:9999: in use/.test(r.stdout) ? r.stdout : null;
+  }, 15_000, 300);
+  const holder = /in use by PID (\d+) \(node: node -e require\('net'\)/.exec(doctor);
+  check(holder !== null, `tripod doctor names the holder without ps: ${/^.*9999.*$/m.exec(doctor)?.[0]}`);
+  inside(`kill ${holder[1]}`);
+
   // An orphan: SIGKILL the manager; its server, re-parented to tini, drains once the new manager's
   // server is ready, exits, and tini reaps it.
   const [manager, server] = [lockPid('manager'), lockPid('server')];
