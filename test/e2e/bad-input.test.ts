@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { EXIT, freePort, waitFor } from '@tripod/core';
 import { statusFile } from '../helpers/status.js';
 import { BIN, FIXTURES, cleanEnv, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
+import { readableCop } from '../helpers/readable-build.js';
 
 const started: Instance[] = [];
 after(async () => {
@@ -18,18 +19,20 @@ function runCop(args: string[], options: { uid?: number } = {}) {
   return spawnSync(process.execPath, [BIN.cop, ...args], { env: cleanEnv(), encoding: 'utf8', timeout: 20_000, ...options });
 }
 
-test('a missing runtime directory is named, exit 4', () => {
-  const dir = join(tempDir(), 'does-not-exist');
+test('a runtime directory that is a file is named, exit 4', () => {
+  const dir = join(tempDir(), 'a-file');
+  writeFileSync(dir, '');
   const r = runCop(['--runtime-dir', dir, '--listen', '127.0.0.1:1']);
   assert.equal(r.status, EXIT.RUNTIME_DIR, r.stderr);
-  assert.match(r.stderr, /ERR_RUNTIME_DIR_MISSING: runtime directory .*does-not-exist does not exist/);
+  assert.match(r.stderr, /ERR_RUNTIME_DIR_MISSING: runtime directory .*a-file is not a directory/);
 });
 
 test('a runtime directory the user cannot write is named, exit 4', (t) => {
   if (process.getuid?.() !== 0) return t.skip('needs root to run the cop as another user');
   const dir = tempDir();
   chmodSync(dir, 0o755);
-  const r = runCop(['--runtime-dir', dir, '--listen', '127.0.0.1:1'], { uid: 65534 });
+  // The checkout may be unreadable for uid 65534 (a 0700 home): run a world-readable copy of the build.
+  const r = spawnSync(process.execPath, [readableCop(), '--runtime-dir', dir, '--listen', '127.0.0.1:1'], { env: cleanEnv(), encoding: 'utf8', timeout: 20_000, uid: 65534, cwd: '/' });
   assert.equal(r.status, EXIT.RUNTIME_DIR, r.stderr);
   assert.match(r.stderr, /ERR_RUNTIME_DIR_NOT_WRITABLE: runtime directory .* is not writable by uid 65534/);
 });

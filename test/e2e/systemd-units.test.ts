@@ -1,13 +1,15 @@
-// scripts/systemd/tripod.{service,socket}: `systemd-analyze verify` accepts them (on a copy whose paths
-// point at this checkout and this node), and their timings agree with tripod's defaults.
+// `tripod systemd-unit` prints units that `systemd-analyze verify` accepts (for this checkout and this
+// node), their timings agree with tripod's defaults, and scripts/systemd/tripod.{service,socket} are
+// exactly what it prints for a global install under /usr (no drift).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DEFAULTS, parseListen } from '@tripod/core';
-import { ROOT } from '../helpers/instance.js';
+import { renderService, renderSocket } from '@tripod/ctl/dist/src/systemd-unit/render.js';
+import { BIN, ROOT } from '../helpers/instance.js';
 import { hasCommand } from './systemd-helpers.js';
 
 const UNITS = join(ROOT, 'scripts/systemd');
@@ -43,13 +45,17 @@ function seconds(text: string): number {
   return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'min' ? 60_000 : 1000);
 }
 
-/** Copies both units to a temp dir with ExecStart pointing at this node and this checkout; `edit` may break them. */
+/** `tripod systemd-unit [args]` of this checkout. */
+function printed(...args: string[]): string {
+  return execFileSync(process.execPath, [BIN.tripod, 'systemd-unit', ...args], { encoding: 'utf8' });
+}
+
+/** Both units as `tripod systemd-unit` prints them, in a temp dir; `edit` may break the service. */
 function unitCopy(edit: (service: string) => string = (s) => s): string {
   const dir = mkdtempSync(join(tmpdir(), 'tripod-units-'));
   dirs.push(dir);
-  const service = readFileSync(join(UNITS, 'tripod.service'), 'utf8').replaceAll('/usr/bin/node', process.execPath).replaceAll('/opt/tripod', ROOT.replace(/\/$/, ''));
-  writeFileSync(join(dir, 'tripod.service'), edit(service));
-  copyFileSync(join(UNITS, 'tripod.socket'), join(dir, 'tripod.socket'));
+  writeFileSync(join(dir, 'tripod.service'), edit(printed()));
+  writeFileSync(join(dir, 'tripod.socket'), printed('--socket'));
   return dir;
 }
 
@@ -67,21 +73,23 @@ test('systemd-analyze verify accepts tripod.service and tripod.socket without a 
 });
 
 test('systemd-analyze verify is a real check: a broken KillMode and a missing binary are caught', { skip: missing }, () => {
-  const { status, problems } = verify(unitCopy((s) => s.replace('KillMode=process', 'KillMode=bogus').replace(`ExecStart=${process.execPath}`, 'ExecStart=/nonexistent/node')));
+  const { status, problems } = verify(unitCopy((s) => s.replace('KillMode=process', 'KillMode=bogus').replace(/^ExecStart=\S+/m, 'ExecStart=/nonexistent/node')));
   assert.notEqual(status, 0);
   assert.ok(problems.some((l) => /kill mode/i.test(l)), problems.join('\n'));
 });
 
 test('the units agree with the cop: notify, process kill mode, watchdog and stop timeouts, the socket address', () => {
-  const service = directives(readFileSync(join(UNITS, 'tripod.service'), 'utf8'));
-  const socket = directives(readFileSync(join(UNITS, 'tripod.socket'), 'utf8'));
+  const service = directives(printed());
+  const socket = directives(printed('--socket'));
   assert.equal(one(service, 'Type'), 'notify');
   assert.equal(one(service, 'NotifyAccess'), 'all', 'systemd-notify is a child of the cop');
   assert.equal(one(service, 'KillMode'), 'process', 'a cop restart must not kill the manager and server');
   assert.equal(one(service, 'RuntimeDirectory'), 'tripod');
   assert.equal(one(service, 'RuntimeDirectoryPreserve'), 'restart', 'the lock files must survive a cop restart');
   assert.match(one(service, 'Restart'), /^(on-failure|always)$/);
-  assert.match(one(service, 'ExecReload'), /kill -HUP \$MAINPID$/);
+  // systemd 252 returns from `systemctl reload` when ExecReload exits: `tripod reload` waits for the cop.
+  assert.match(one(service, 'ExecReload'), /\/bin\/tripod\.js reload --runtime-dir \/run\/tripod$/);
+  assert.match(one(service, 'ExecStart'), new RegExp(`^${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\S+/bin/tripod-cop\\.js `));
 
   const exec = one(service, 'ExecStart');
   assert.match(exec, /--runtime-dir \/run\/tripod(\s|$)/);
@@ -100,4 +108,16 @@ test('the units agree with the cop: notify, process kill mode, watchdog and stop
   // A stop drains the server, then waits out the manager's and the server's kill grace.
   const stop = seconds(one(service, 'TimeoutStopSec'));
   assert.ok(stop >= DEFAULTS.drainTimeoutMs + 2 * DEFAULTS.killGraceMs + 5000, `TimeoutStopSec=${stop} ms is short of the drain timeout and a margin`);
+});
+
+test('scripts/systemd holds exactly what `tripod systemd-unit` prints for a global install under /usr', () => {
+  const installed = '/usr/lib/node_modules/tripod/node_modules/@tripod';
+  const paths = { node: '/usr/bin/node', copBin: `${installed}/cop/bin/tripod-cop.js`, ctlBin: `${installed}/ctl/bin/tripod.js` };
+  assert.equal(readFileSync(join(UNITS, 'tripod.service'), 'utf8'), renderService({ ...paths, listen: '127.0.0.1:8080', user: 'tripod' }));
+  assert.equal(readFileSync(join(UNITS, 'tripod.socket'), 'utf8'), renderSocket({ listen: '127.0.0.1:8080' }));
+});
+
+test('a path with a space is quoted for systemd', () => {
+  const service = renderService({ node: '/opt/my node/bin/node', copBin: '/x/cop.js', ctlBin: '/x/tripod.js', listen: '127.0.0.1:1', user: 'u' });
+  assert.match(service, /^ExecStart="\/opt\/my node\/bin\/node" \/x\/cop\.js /m);
 });

@@ -21,9 +21,24 @@ export const FIXTURES = join(ROOT, 'test/fixtures');
  * machine does not make a healthy tier look wedged. */
 export const FAST = ['--check-interval-ms', '250', '--probe-timeout-ms', '1500', '--start-grace-ms', '2000', '--kill-grace-ms', '1000', '--drain-timeout-ms', '3000'];
 
-/** A fresh temp directory; removed by `cleanup`. */
+const madeDirs = new Set<string>();
+
+function removeMadeDirs(): void {
+  for (const dir of madeDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+    } catch {
+      // scripts/run-tests.mjs removes the whole run's temp dir afterwards
+    }
+  }
+}
+
+/** A fresh temp directory; removed by an instance's `cleanup`, and in any case when the test file's process exits. */
 export function tempDir(prefix = 'tripod-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (madeDirs.size === 0) process.once('exit', removeMadeDirs);
+  madeDirs.add(dir);
+  return dir;
 }
 
 /** A clean environment: no TRIPOD_* from the caller leaks into the instance. */
@@ -86,13 +101,8 @@ export async function startInstance(options: StartOptions = {}): Promise<Instanc
     },
     async cleanup() {
       if (cop.exitCode === null && cop.signalCode === null) cop.kill('SIGKILL');
-      for (const p of scanInstance(instance)) {
-        try {
-          process.kill(p.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      // Kill again on every pass: a manager killed after its server may have started a new one meanwhile.
+      await waitFor('instance processes gone', () => killInstance(instance) === 0, 5000).catch(() => undefined);
       await waitFor('instance gone', () => instanceGone(instance, paths), 5000).catch(() => undefined);
       try {
         rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
@@ -114,6 +124,19 @@ export async function startInstance(options: StartOptions = {}): Promise<Instanc
     }
   }
   return inst;
+}
+
+/** SIGKILLs every live process of `instance`, managers first (so none starts another server); returns how many it found. */
+function killInstance(instance: string): number {
+  const live = scanInstance(instance).filter((p) => p.state !== 'Z');
+  for (const p of [...live].sort((a, b) => Number(b.tier === 'manager') - Number(a.tier === 'manager'))) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return live.length;
 }
 
 /** Cleans up instances newest first (later ones may share an earlier one's directory); never throws. */

@@ -2,7 +2,7 @@
 // tripod-cop: see README "tripod-cop" for its interface, signals and exit codes.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { configFromArgv, envNameFor, runMain, yargsConfigOptions } from '@tripod/core';
+import { configFromArgv, runMain, yargsConfigOptions } from '@tripod/core';
 import { runCop } from './main.js';
 
 runMain('tripod-cop', async () => {
@@ -16,6 +16,5 @@ runMain('tripod-cop', async () => {
     .parse();
   const raw = argv as Record<string, unknown>;
   const config = configFromArgv(raw);
-  const defaultDir = raw['runtime-dir'] === undefined && process.env[envNameFor('runtime-dir')] === undefined && raw.config === undefined;
-  return runCop({ config, createRuntimeDir: defaultDir, loadConfig: () => configFromArgv(raw), unsafeDropSockets: Boolean(raw.unsafeDropSockets) });
+  return runCop({ config, loadConfig: () => configFromArgv(raw), unsafeDropSockets: Boolean(raw.unsafeDropSockets) });
 });

@@ -16,8 +16,6 @@ export interface CopOptions {
   readonly loadConfig: () => TripodConfig;
   /** Test-only: see Cop's unsafeDropSockets. */
   readonly unsafeDropSockets?: boolean;
-  /** Create the runtime directory when it is missing (only for the default location). */
-  readonly createRuntimeDir: boolean;
 }
 
 /** The longest a check cycle may legitimately take; past it the cop aborts and its supervisor restarts it. */
@@ -44,11 +42,11 @@ function requireProcLocks(): void {
   throw new TripodError('ERR_PROC_LOCKS_MISSING', '/proc/locks is not readable: the cop cannot see who holds the tiers\' locks and would restart the manager forever; run tripod on Linux with /proc mounted (tripod doctor checks it)');
 }
 
-export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropSockets }: CopOptions): Promise<number> {
+export async function runCop({ config, loadConfig, unsafeDropSockets }: CopOptions): Promise<number> {
   requireProcLocks();
   const user = serviceUserOf(config);
   const owner = acceptedOwners(user);
-  checkRuntimeDir(config.runtimeDir, { create: createRuntimeDir, allowInsecure: config.allowInsecureDirs, owner });
+  checkRuntimeDir(config.runtimeDir, { allowInsecure: config.allowInsecureDirs, owner });
   checkDirOwnership(config.logDir, 'log directory', { allowInsecure: config.allowInsecureDirs, owner });
   const paths = runtimePaths(config.runtimeDir, config.logDir);
   if (user !== null) prepareForServiceUser(paths, user);

@@ -1,8 +1,7 @@
 // The cop owns the listening sockets: bind only (Node's cluster module does the same), never listen
 // or accept; the fds go to the manager and on to every server.
 import { isIP } from 'node:net';
-import findProcess from 'find-process';
-import { TripodError, bindServerHandle, readListenRows, wrapServerHandle, type Listener, type ListenRow } from '@tripod/core';
+import { TripodError, bindServerHandle, findPortHolders, readListenRows, wrapServerHandle, type Listener, type ListenRow } from '@tripod/core';
 
 export interface BoundListener {
   readonly listener: Listener;
@@ -10,15 +9,10 @@ export interface BoundListener {
   close(): void;
 }
 
-/** Who holds `port` (find-process runs ps/netstat-like tools): "PID 123 (nginx)" or "an unknown process". */
+/** Who holds `port` (read from /proc): "PID 123 (nginx)" or "an unknown process". */
 export async function describePortHolder(port: number): Promise<string> {
-  try {
-    const found = await findProcess('port', port);
-    if (found.length > 0) return found.map((p: { pid: number; name: string }) => `PID ${p.pid} (${p.name})`).join(', ');
-  } catch {
-    // fall through
-  }
-  return 'an unknown process';
+  const found = await findPortHolders(port);
+  return found.length > 0 ? found.map((p) => `PID ${p.pid} (${p.name})`).join(', ') : 'an unknown process';
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::']);

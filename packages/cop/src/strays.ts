@@ -9,6 +9,9 @@ export interface KillSettings {
   readonly log: Log;
 }
 
+/** Reasons for which a kill is the plan, not a repair: logged at info. */
+const PLANNED_REASONS = new Set(['instance stop']);
+
 /** Safe-kills `pid` if, and only if, it is a live `tier` process of this instance. */
 export async function killTier(pid: number, tier: Tier, reason: string, graceMs: number, s: KillSettings, coreSignal: NodeJS.Signals | null = null, skipTerm = false): Promise<SafeKillOutcome | 'not-ours'> {
   const who = identify(pid);
@@ -22,8 +25,8 @@ export async function killTier(pid: number, tier: Tier, reason: string, graceMs:
   if (stat?.state === 'T' && !skipTerm) sendSignal(pid, 'SIGCONT');
   return safeKill(
     { ...who, tier, leadsGroup: stat?.pgrp === pid },
-    { reason, coreSignal, graceMs, killWaitMs: s.killGraceMs, skipTerm },
-    realKillDeps((event, fields) => s.log.warn(event, fields)),
+    { reason, coreSignal, graceMs, killWaitMs: s.killGraceMs, skipTerm, planned: PLANNED_REASONS.has(reason) },
+    realKillDeps((event, fields, level) => s.log[level](event, fields)),
   );
 }
 

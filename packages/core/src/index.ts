@@ -19,6 +19,7 @@ export * from './proc/net-tcp.js';
 export * from './proc/read.js';
 export * from './proc/identity.js';
 export * from './proc/scan.js';
+export * from './proc/port-holders.js';
 export * from './kill/safe-kill.js';
 export * from './kill/signal.js';
 export * from './kill/real-deps.js';

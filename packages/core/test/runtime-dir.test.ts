@@ -24,12 +24,20 @@ test('an existing writable directory passes', () => {
   assert.doesNotThrow(() => checkRuntimeDir(dir));
 });
 
-test('a missing directory is ERR_RUNTIME_DIR_MISSING unless asked to create it', () => {
-  const missing = join(dir, 'missing');
-  assertThrowsCode(() => checkRuntimeDir(missing), 'ERR_RUNTIME_DIR_MISSING', missing);
+test('a missing directory is created owner-only, with its missing parents', () => {
   const nested = join(dir, 'made', 'here');
-  checkRuntimeDir(nested, { create: true });
+  checkRuntimeDir(nested);
   assert.ok(statSync(nested).isDirectory());
+  assert.equal(statSync(nested).mode & 0o777, 0o700);
+  assert.equal(statSync(join(dir, 'made')).mode & 0o777, 0o700);
+});
+
+test('an existing directory keeps its mode', () => {
+  const open = join(dir, 'open');
+  mkdirSync(open, { mode: 0o755 });
+  chmodSync(open, 0o755);
+  checkRuntimeDir(open);
+  assert.equal(statSync(open).mode & 0o777, 0o755);
 });
 
 test('a file where the directory should be is ERR_RUNTIME_DIR_MISSING', () => {
@@ -43,7 +51,7 @@ test('a directory that cannot be created is ERR_RUNTIME_DIR_NOT_WRITABLE', () =>
   const file = join(dir, 'blocker');
   writeFileSync(file, '');
   const below = join(file, 'run');
-  assertThrowsCode(() => checkRuntimeDir(below, { create: true }), 'ERR_RUNTIME_DIR_NOT_WRITABLE', below);
+  assertThrowsCode(() => checkRuntimeDir(below), 'ERR_RUNTIME_DIR_NOT_WRITABLE', below);
 });
 
 test('a read-only directory is ERR_RUNTIME_DIR_NOT_WRITABLE', (t) => {
@@ -85,7 +93,7 @@ test('StrictModes: a directory owned by another user is refused', () => {
 
 test('a runtime directory whose socket path would not fit a unix address is refused up front', () => {
   const long = join(dir, 'x'.repeat(120));
-  assert.throws(() => checkRuntimeDir(long, { create: true }), (err: unknown) =>
+  assert.throws(() => checkRuntimeDir(long), (err: unknown) =>
     isTripodError(err, 'ERR_SOCKET_PATH_TOO_LONG') && /manager\.sock would be \d+ bytes/.test(err.message) && /shorter --runtime-dir/.test(err.message));
   assert.equal(checkSocketPath.length, 1);
   assert.doesNotThrow(() => checkSocketPath('/' + 'y'.repeat(MAX_SOCKET_PATH_BYTES - '/manager.sock'.length - 1)));

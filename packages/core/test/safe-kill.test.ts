@@ -13,6 +13,7 @@ function fakeWorld(options: { alive?: boolean; diesOn?: Record<string, number>; 
   let deathAt = Infinity;
   const signals: Array<[number, string]> = [];
   const events: string[] = [];
+  const levels: string[] = [];
   const checkedIdentities: ProcessIdentity[] = [];
   const deps: KillDeps = {
     isStillAlive(who) {
@@ -32,11 +33,12 @@ function fakeWorld(options: { alive?: boolean; diesOn?: Record<string, number>; 
       now += ms;
     },
     now: () => now,
-    log(event) {
+    log(event, _fields, level) {
       events.push(event);
+      levels.push(`${event}:${level}`);
     },
   };
-  return { deps, signals, events, checkedIdentities, elapsed: () => now - 10_000 };
+  return { deps, signals, events, levels, checkedIdentities, elapsed: () => now - 10_000 };
 }
 
 test('a target that is already gone gets no signal', async () => {
@@ -44,6 +46,21 @@ test('a target that is already gone gets no signal', async () => {
   assert.equal(await safeKill(TARGET, OPTIONS, world.deps), 'already-gone');
   assert.deepEqual(world.signals, []);
   assert.deepEqual(world.events, ['kill.already-gone']);
+});
+
+test('a planned stop that ends on SIGTERM logs at info; an unplanned one at warn', async () => {
+  const planned = fakeWorld({ diesOn: { SIGTERM: 50 } });
+  await safeKill(TARGET, { ...OPTIONS, planned: true }, planned.deps);
+  assert.deepEqual(planned.levels, ['kill.signal:info', 'kill.exited:info']);
+  const repair = fakeWorld({ diesOn: { SIGTERM: 50 } });
+  await safeKill(TARGET, OPTIONS, repair.deps);
+  assert.deepEqual(repair.levels, ['kill.signal:warn', 'kill.exited:warn']);
+});
+
+test('a planned stop that needs SIGKILL warns about the SIGKILL', async () => {
+  const world = fakeWorld({ diesOn: { SIGKILL: 0 } });
+  await safeKill(TARGET, { ...OPTIONS, planned: true }, world.deps);
+  assert.deepEqual(world.levels, ['kill.signal:info', 'kill.signal:warn']);
 });
 
 test('identity checks use both pid and starttime', async () => {

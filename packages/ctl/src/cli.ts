@@ -11,9 +11,11 @@ import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
 import { straysCommand } from './commands/strays.js';
+import { systemdUnitCommand } from './commands/systemd-unit.js';
 
 export const COMMANDS: readonly CtlCommand[] = [
   startCommand, stopCommand, statusCommand, restartCommand, serverCommand, reloadCommand, straysCommand, logsCommand, metricsCommand, doctorCommand,
+  systemdUnitCommand,
 ];
 
 /** A bad command line: the message is printed with a pointer to --help, and ctl exits 2. */

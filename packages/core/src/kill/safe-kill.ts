@@ -21,6 +21,8 @@ export interface SafeKillOptions {
    * SIGTERM drains the healthy server it supervises, where SIGKILL leaves that server serving).
    */
   readonly skipTerm?: boolean;
+  /** The stop was asked for (an instance stop): its signals and a graceful exit are logged at info, not warn. */
+  readonly planned?: boolean;
 }
 
 export type SafeKillOutcome = 'already-gone' | 'exited' | 'killed' | 'survived';
@@ -32,8 +34,11 @@ export interface KillDeps {
   signal(pid: number, signal: NodeJS.Signals): boolean;
   sleep(ms: number): Promise<void>;
   now(): number;
-  log(event: string, fields: Record<string, unknown>): void;
+  /** `level`: info for the expected steps of a planned stop, warn otherwise (a caller may log all at one level). */
+  log(event: string, fields: Record<string, unknown>, level: KillLogLevel): void;
 }
+
+export type KillLogLevel = 'info' | 'warn';
 
 const POLL_MS = 20;
 
@@ -49,25 +54,26 @@ async function waitGone(target: KillTarget, ms: number, deps: KillDeps): Promise
 /** Stops `target` if it is still the process we mean; every wait is bounded. */
 export async function safeKill(target: KillTarget, options: SafeKillOptions, deps: KillDeps): Promise<SafeKillOutcome> {
   const fields = { pid: target.pid, tier: target.tier, reason: options.reason };
+  const expected: KillLogLevel = options.planned ? 'info' : 'warn';
   if (!deps.isStillAlive(target)) {
-    deps.log('kill.already-gone', fields);
+    deps.log('kill.already-gone', fields, expected);
     return 'already-gone';
   }
   const steps: NodeJS.Signals[] = [...(options.coreSignal ? [options.coreSignal] : []), ...(options.skipTerm ? [] : ['SIGTERM' as const])];
   for (const sig of steps) {
     if (!deps.isStillAlive(target)) return 'exited';
-    deps.log('kill.signal', { ...fields, signal: sig });
+    deps.log('kill.signal', { ...fields, signal: sig }, expected);
     if (!deps.signal(target.pid, sig)) return 'exited';
     if (await waitGone(target, options.graceMs, deps)) {
-      deps.log('kill.exited', { ...fields, after: sig });
+      deps.log('kill.exited', { ...fields, after: sig }, expected);
       return 'exited';
     }
   }
   if (!deps.isStillAlive(target)) return 'exited';
   const victim = target.leadsGroup ? -target.pid : target.pid;
-  deps.log('kill.signal', { ...fields, signal: 'SIGKILL', group: target.leadsGroup });
+  deps.log('kill.signal', { ...fields, signal: 'SIGKILL', group: target.leadsGroup }, 'warn');
   deps.signal(victim, 'SIGKILL');
   if (await waitGone(target, options.killWaitMs, deps)) return 'killed';
-  deps.log('kill.survived', fields);
+  deps.log('kill.survived', fields, 'warn');
   return 'survived';
 }

@@ -10,8 +10,6 @@ import { ownUid } from '../fs/own-file.js';
 export const MAX_SOCKET_PATH_BYTES = 107;
 
 export interface DirCheckOptions {
-  /** Create the directory when it is missing. */
-  readonly create?: boolean;
   /** Accept a directory owned by another user or writable by others (the documented opt-out). */
   readonly allowInsecure?: boolean;
   /** The uid(s) the directory may belong to (default: the effective uid). */
@@ -67,21 +65,31 @@ export function checkSocketPath(dir: string): void {
   );
 }
 
-/** Checks that the runtime directory exists, is a directory, is writable and is safe; creates it only if asked. */
+/** Mode of every directory tripod creates (runtime and log directories, and their missing parents): owner only. */
+export const PRIVATE_DIR_MODE = 0o700;
+
+/** Creates a missing directory (and its missing parents) owner-only; an existing one is left as it is. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+}
+
+/** Makes sure the runtime directory exists (creating it owner-only when missing), is a directory, is writable and is safe. */
 export function checkRuntimeDir(dir: string, options: DirCheckOptions = {}): void {
   checkSocketPath(dir);
-  if (options.create) {
-    try {
-      mkdirSync(dir, { recursive: true, mode: 0o755 });
-    } catch (err) {
-      throw new TripodError('ERR_RUNTIME_DIR_NOT_WRITABLE', `cannot create runtime directory ${dir}: ${systemErrorCode(err) ?? err}`, { cause: err, details: { dir } });
+  try {
+    ensurePrivateDir(dir);
+  } catch (err) {
+    const code = systemErrorCode(err);
+    if (code === 'EEXIST') {
+      throw new TripodError('ERR_RUNTIME_DIR_MISSING', `runtime directory ${dir} is not a directory`, { cause: err, details: { dir } });
     }
+    throw new TripodError('ERR_RUNTIME_DIR_NOT_WRITABLE', `cannot create runtime directory ${dir}: ${code ?? err}`, { cause: err, details: { dir } });
   }
   let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
   } catch (err) {
-    throw new TripodError('ERR_RUNTIME_DIR_MISSING', `runtime directory ${dir} does not exist (create it, or pass --runtime-dir)`, { cause: err, details: { dir } });
+    throw new TripodError('ERR_RUNTIME_DIR_MISSING', `runtime directory ${dir} does not exist`, { cause: err, details: { dir } });
   }
   if (!isDir) {
     throw new TripodError('ERR_RUNTIME_DIR_MISSING', `runtime directory ${dir} is not a directory`, { details: { dir } });

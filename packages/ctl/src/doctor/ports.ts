@@ -1,8 +1,7 @@
 // Is each configured port free, held by this instance, or held by some other process (and which)?
-// A test bind says whether it is free; find-process (ss, netstat or lsof) names the holder.
+// A test bind says whether it is free; /proc (socket inode -> /proc/PID/fd) names the holder.
 import { createServer } from 'node:net';
-import findProcess from 'find-process';
-import { ENV_INSTANCE, ENV_TIER, readEnviron, systemErrorCode, type Listener } from '@tripod/core';
+import { ENV_INSTANCE, ENV_TIER, findPortHolders, readEnviron, systemErrorCode, type Listener } from '@tripod/core';
 import { fail, pass, type CheckResult } from './check.js';
 
 /** Tries to listen on the address; resolves with null when it could, or the error code. */
@@ -23,14 +22,9 @@ export interface PortHolder {
   readonly tier: string | null;
 }
 
-/** The processes find-process names for `port`, with their tripod identity when they have one. */
+/** The processes holding `port` (from /proc), with their tripod identity when they have one. */
 export async function portHolders(port: number): Promise<PortHolder[]> {
-  let found: { pid: number; name: string; cmd: string }[] = [];
-  try {
-    found = await findProcess('port', port, { logLevel: 'error' });
-  } catch {
-    found = [];
-  }
+  const found = await findPortHolders(port);
   return found.map((p) => {
     const env = readEnviron(p.pid);
     return { pid: p.pid, name: p.name, cmd: p.cmd, instance: env?.get(ENV_INSTANCE) ?? null, tier: env?.get(ENV_TIER) ?? null };

@@ -1,17 +1,13 @@
-// Before starting: the runtime directory must exist (ctl creates only the default `.tripod`, as the cop does).
-import { checkDirOwnership, checkRuntimeDir, envNameFor, resolveServiceUser, type TripodConfig } from '@tripod/core';
+// Before starting: the runtime directory must exist (created owner-only when missing, as the cop does), be
+// writable and be safe.
+import { checkDirOwnership, checkRuntimeDir, resolveServiceUser, type TripodConfig } from '@tripod/core';
 import type { Ctl } from '../context.js';
 
-/** True when no runtime directory was named anywhere (flag, environment, config file). */
-export function isDefaultRuntimeDir(ctl: Ctl, env: NodeJS.ProcessEnv = process.env): boolean {
-  return ctl.argv['runtime-dir'] === undefined && !env[envNameFor('runtime-dir')] && ctl.configFile === null;
-}
-
-/** Checks (and for the default location creates) the runtime directory; throws a TripodError otherwise. */
+/** Checks (creating it when missing) the runtime directory; throws a TripodError otherwise. */
 export function prepareRuntimeDir(ctl: Ctl): void {
   const allowInsecure = ctl.config.allowInsecureDirs;
   const owner = acceptedDirOwners(ctl.config);
-  checkRuntimeDir(ctl.config.runtimeDir, { create: isDefaultRuntimeDir(ctl), allowInsecure, owner });
+  checkRuntimeDir(ctl.config.runtimeDir, { allowInsecure, owner });
   checkDirOwnership(ctl.config.logDir, 'log directory', { allowInsecure, owner });
 }
 

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// tripod of the packed tripod package: the workspace packages are bundled in its node_modules (docs/install.md).
+import '../node_modules/@tripod/ctl/bin/tripod.js';

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// tripod-manager: a committed shim, so npm links the command before `prepare` builds dist/ (the real entry).
+import '../dist/src/bin.js';
