@@ -33,11 +33,11 @@ test('a missing directory is created owner-only, with its missing parents', () =
 });
 
 test('an existing directory keeps its mode', () => {
-  const open = join(dir, 'open');
-  mkdirSync(open, { mode: 0o755 });
-  chmodSync(open, 0o755);
-  checkRuntimeDir(open);
-  assert.equal(statSync(open).mode & 0o777, 0o755);
+  const kept = join(dir, 'kept');
+  mkdirSync(kept, { mode: 0o755 });
+  chmodSync(kept, 0o755);
+  checkRuntimeDir(kept);
+  assert.equal(statSync(kept).mode & 0o777, 0o755);
 });
 
 test('a file where the directory should be is ERR_RUNTIME_DIR_MISSING', () => {

@@ -1,14 +1,23 @@
 // The keys a configuration may hold, and the nearest known key for a misspelt one (`listn` → `listen`).
+import type { RestartPolicy } from '../policy/restart-policy.js';
+import type { TripodConfig } from './config.js';
 
 /** Top-level keys of a configuration file (and of the `--config-json` a parent tier hands down). */
 export const CONFIG_KEYS = [
   'runtimeDir', 'logDir', 'logLevel', 'listen', 'app', 'staticDir', 'backlog', 'standby', 'checkIntervalMs', 'probeTimeoutMs',
   'probeFailures', 'startGraceMs', 'launchTimeoutMs', 'drainTimeoutMs', 'killGraceMs', 'coreSignal', 'stallLimitMs', 'allowInsecureDirs', 'user', 'group',
-  'restart',
+  'hangAfterMs', 'killOnSlowMs', 'stallKillMs', 'restart',
 ] as const;
 
 /** Keys of the `restart` object. */
 export const RESTART_KEYS = ['baseDelayMs', 'maxDelayMs', 'jitter', 'healthyAfterMs', 'noRestartCode'] as const;
+
+// A key added to TripodConfig but not listed above would make every configuration "unknown": fail the build instead.
+type Unlisted<T, K> = Exclude<keyof T, K>;
+const EVERY_CONFIG_KEY_LISTED: [Unlisted<TripodConfig, (typeof CONFIG_KEYS)[number]>] extends [never] ? true : never = true;
+const EVERY_RESTART_KEY_LISTED: [Unlisted<RestartPolicy, (typeof RESTART_KEYS)[number]>] extends [never] ? true : never = true;
+void EVERY_CONFIG_KEY_LISTED;
+void EVERY_RESTART_KEY_LISTED;
 
 /** TRIPOD_* variables that are not configuration values: tripod's own bookkeeping and the config file. */
 export const NON_CONFIG_ENV = ['TRIPOD_CONFIG', 'TRIPOD_INSTANCE', 'TRIPOD_TIER'] as const;
