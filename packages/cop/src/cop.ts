@@ -2,7 +2,7 @@
 // when its lock is free, kill what is wedged. Decisions come from check-policy.ts; this file acts.
 import type { ChildProcess } from 'node:child_process';
 import {
-  decideRestart, findLockHolder, isInstanceTier, probeHeartbeat, type Death, type Log, type RuntimePaths, type TripodConfig,
+  decideRestart, findLockHolder, findSlotHolders, isInstanceTier, probeHeartbeat, type Death, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { countKill, newCopStatus, writeCopStatus, type CopStatus } from './cop-status.js';
 import { decideCheck, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
@@ -85,8 +85,12 @@ export class Cop {
     }
     const ping = managerHolder !== null ? await pingManager(paths.controlSocket, config.probeTimeoutMs) : null;
     if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
-    const serverHolder = findLockHolder(paths.lockFile('server'));
-    const probe = serverHolder !== null ? await probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null;
+    // A pool: whichever server accepts answers the probe through the port, so it proves the pool's
+    // accept path, judged under the first slot holder's name; an answer from any slot holder is sound.
+    const holders = findSlotHolders(paths.dir).map((h) => h.pid);
+    const serverHolder = holders[0] ?? null;
+    const answer = serverHolder !== null ? await probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null;
+    const probe = answer?.ok && holders.includes(answer.value) ? { ...answer, value: serverHolder! } : answer;
     if (probe?.ok && probe.value === serverHolder) {
       this.status.lastServerProbe = { ms: probe.ms, at: Date.now() };
       this.status.firstReadyAt ??= Date.now();
@@ -177,9 +181,9 @@ export class Cop {
    */
   private async clearStrays(): Promise<void> {
     const strays = findStrays(this.instance, this.drainingStrays);
-    const serverHolder = findLockHolder(this.paths.lockFile('server'));
+    const serverHolders = findSlotHolders(this.paths.dir).map((h) => h.pid);
     for (const stray of strays) {
-      if (stray.tier === 'server' && this.listeners !== null && stray.pid === serverHolder) {
+      if (stray.tier === 'server' && this.listeners !== null && serverHolders.includes(stray.pid)) {
         // The orphan still serves: the next manager lets it drain once its own server is ready.
         this.log.info('stray.left-for-handover', { pid: stray.pid });
       } else if (stray.tier === 'server' && this.listeners !== null) {
