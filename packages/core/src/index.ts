@@ -39,3 +39,5 @@ export * from './systemd/listen-fds.js';
 export * from './systemd/listen-match.js';
 export * from './heartbeat.js';
 export * from './config/internal-args.js';
+export * from './pool/slots.js';
+export * from './pool/slot-locks.js';
