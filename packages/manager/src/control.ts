@@ -1,5 +1,5 @@
 // The manager's control-socket commands.
-import type { ControlHandler } from '@tripod/core';
+import { TripodError, type ControlHandler } from '@tripod/core';
 import type { ManagerStatus } from './status.js';
 import type { SupervisorEvent } from './supervisor.js';
 
@@ -8,6 +8,8 @@ export interface ControlTarget {
   /** The ping answer, from memory only: no /proc reads on the heartbeat path. */
   ping(): { pid: number; serverExpected: boolean; serverPid: number | null };
   dispatch(event: SupervisorEvent): void;
+  /** Grows or shrinks the pool to `size` servers now (a later reload of `servers` overrides it). */
+  scale(size: number): { from: number; to: number };
   reload(args?: Record<string, unknown>): Promise<unknown>;
   shutdown(): void;
 }
@@ -32,6 +34,13 @@ export function controlHandler(target: ControlTarget): ControlHandler {
       case 'server-restart':
         target.dispatch({ type: 'restart' });
         return { accepted: 'server-restart' };
+      case 'server-scale': {
+        const size = request.args?.size;
+        if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 256) {
+          throw new TripodError('ERR_CONFIG_INVALID', `invalid size: ${JSON.stringify(size)} (must be a whole number from 1 to 256)`, { details: { field: 'size', value: size } });
+        }
+        return target.scale(size);
+      }
       case 'reload':
         return target.reload(request.args);
       case 'stop':

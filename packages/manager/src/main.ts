@@ -7,7 +7,7 @@ import {
   type HeldLock, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { controlHandler } from './control.js';
-import { drainOrphan, findOrphanServer } from './orphans.js';
+import { drainOrphan, findOrphanServers, type Orphan } from './orphans.js';
 import { ServerRunner } from './runner.js';
 import { handleSignals } from './signals.js';
 import { buildStatus } from './status.js';
@@ -35,11 +35,12 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
     status: () => buildStatus(runner, manager.startedAt),
     ping: () => ({ pid: process.pid, serverExpected: runner.isServing, serverPid: runner.state.procs.find((p) => p.role === 'serving')?.pid ?? null }),
     dispatch: (event) => runner.dispatch(event),
+    scale: (size) => runner.scale(size),
     reload,
     shutdown,
   }));
   handleSignals({ shutdown, restart: () => runner.dispatch({ type: 'restart' }), reopenLogs: () => void reload() });
-  runner.dispatch({ type: 'start' });
+  runner.start();
   // The server is on its way; now the logging machinery (winston) may take its time to load.
   setImmediate(() => void manager.log.activate());
   const code = await done;
@@ -61,7 +62,7 @@ async function openManager(config: TripodConfig, inheritedFds: number): Promise<
 /** Step 2: the supervisor's runner, which writes status.json on every change and drains a previous manager's server once ours serves. */
 function startSupervisor(manager: Manager, inheritedFds: number): { runner: ServerRunner; done: Promise<number>; shutdown: () => void } {
   const { config, paths, log, instance } = manager;
-  let orphan = findOrphanServer(paths.lockFile('server'), instance, log);
+  let orphans: Orphan[] = findOrphanServers(paths.dir, instance, log);
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finished = resolve));
   let shuttingDown = false;
@@ -71,14 +72,14 @@ function startSupervisor(manager: Manager, inheritedFds: number): { runner: Serv
     serverBin: tierBinary('server'),
     inheritedFds,
     log,
-    onChange: () => writeStatus(manager, runner),
+    onChange: () => {
+      // A previous manager's server served its slot until now; once ours serves that slot (or, for a
+      // slot the pool no longer has, once any of ours serves) it may drain.
+      if (orphans.length > 0) orphans = drainReplacedOrphans(orphans, runner, manager);
+      writeStatus(manager, runner);
+    },
     onAllStopped: () => {
       if (shuttingDown) finished(EXIT.OK);
-    },
-    // The previous manager's server served until now; ours is ready, so it may drain.
-    onServing: () => {
-      if (orphan !== null) void drainOrphan(orphan, config, log);
-      orphan = null;
     },
   });
   const shutdown = () => {
@@ -88,6 +89,13 @@ function startSupervisor(manager: Manager, inheritedFds: number): { runner: Serv
     runner.dispatch({ type: 'stop', graceful: true });
   };
   return { runner, done, shutdown };
+}
+
+function drainReplacedOrphans(orphans: Orphan[], runner: ServerRunner, { config, log }: Manager): Orphan[] {
+  const { procs, size } = runner.state;
+  const replaced = (o: Orphan) => procs.some((p) => p.role === 'serving' && (p.slot === o.slot || o.slot >= size));
+  for (const orphan of orphans.filter(replaced)) void drainOrphan(orphan.who, config, log);
+  return orphans.filter((o) => !replaced(o));
 }
 
 /**
@@ -100,7 +108,7 @@ function reloader({ log }: Manager, runner: ServerRunner): (args?: Record<string
     runner.reopenServerLogs();
     if (typeof args.config === 'object' && args.config !== null) {
       const next = validateConfig(args.config as Record<string, unknown>);
-      runner.config = next;
+      runner.applyConfig(next);
       log.setLevel(next.logLevel);
     }
     log.info('manager.reload', { newConfig: args.config !== undefined });

@@ -1,5 +1,21 @@
-// Servers a previous manager left serving: found at start, drained once our own server is ready.
-import { findLockHolder, identify, isInstanceTier, realKillDeps, safeKill, type Log, type ProcessIdentity, type TripodConfig } from '@tripod/core';
+// Servers a previous manager left serving: found at start, each drained once our own server of its
+// slot is ready (so the manager's death costs no capacity and fails no request).
+import { findLockHolder, identify, isInstanceTier, listSlotLocks, realKillDeps, safeKill, type Log, type ProcessIdentity, type TripodConfig } from '@tripod/core';
+
+export interface Orphan {
+  readonly slot: number;
+  readonly who: ProcessIdentity;
+}
+
+/** The previous manager's servers, one per slot lock a server of this instance still holds. */
+export function findOrphanServers(dir: string, instance: string, log: Log): Orphan[] {
+  const found: Orphan[] = [];
+  for (const lock of listSlotLocks(dir)) {
+    const who = findOrphanServer(lock.path, instance, log);
+    if (who !== null) found.push({ slot: lock.slot, who });
+  }
+  return found;
+}
 
 /** The previous manager's server, if one of this instance still holds `lockPath` (it keeps serving for now). */
 export function findOrphanServer(lockPath: string, instance: string, log: Log): ProcessIdentity | null {

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_RESTART_POLICY } from '@tripod/core';
-import { PHASES, TRANSITIONS, phaseOf, type Phase, type TableEvent } from '../src/phases.js';
+import { PHASES, TRANSITIONS, poolPhaseOf, slotPhaseOf, type Phase, type TableEvent } from '../src/phases.js';
+
+const phaseOf = (s: SupervisorState) => slotPhaseOf(s, 0);
 import { decide, INITIAL_STATE, type DecideContext, type SupervisorEvent, type SupervisorState } from '../src/supervisor.js';
 
 const ctx = (now: number): DecideContext => ({
-  now, random: 0.5, launchTimeoutMs: 10_000, drainTimeoutMs: 5000, killGraceMs: 1000, policy: { ...DEFAULT_RESTART_POLICY, jitter: 0 }, standby: false,
+  now, random: 0.5, launchTimeoutMs: 10_000, drainTimeoutMs: 5000, killGraceMs: 1000, policy: { ...DEFAULT_RESTART_POLICY, jitter: 0 }, standby: false, restartBatch: 1, minUptimeMs: 1000,
 });
 
 function feed(state: SupervisorState, events: SupervisorEvent[], at = 0): SupervisorState {
@@ -49,8 +51,14 @@ function apply(state: SupervisorState, event: TableEvent): SupervisorState {
     case 'ready': return feed(state, [{ type: 'ready', pid }], at);
     case 'crash': return settle(feed(state, [{ type: 'exited', pid, code: 1, signal: null }], at), at + 1);
     case 'no-restart': return feed(state, [{ type: 'exited', pid, code: DEFAULT_RESTART_POLICY.noRestartCode, signal: null }], at);
-    case 'backoff-over': return settle(feed(state, [{ type: 'timer', name: 'backoff' }], at), at + 1);
+    case 'backoff-over': return settle(feed(state, [{ type: 'timer', name: 'backoff:0' }], at), at + 1);
     case 'requested-exit': return feed(state, state.procs.filter((p) => p.pid !== null).map((p) => ({ type: 'exited', pid: p.pid!, code: 0, signal: null })), at);
+    case 'crash-served': {
+      // A first crash soon after ready, restarted at once; its successor serves the minimum uptime, then crashes.
+      const once = settle(feed(state, [{ type: 'exited', pid, code: 1, signal: null }], at), at + 1);
+      const again = feed(once, [{ type: 'ready', pid: newest(once).pid! }], at + 2);
+      return settle(feed(again, [{ type: 'exited', pid: newest(again).pid!, code: 1, signal: null }], at + 2 + 1000), at + 1003);
+    }
     case 'crash-again': {
       // A first crash recovered from (restarted at once), then the crash the event names.
       const once = settle(feed(state, [{ type: 'exited', pid, code: 1, signal: null }], at), at + 1);
@@ -71,3 +79,18 @@ for (const [from, row] of Object.entries(TRANSITIONS) as [Phase, Partial<Record<
     });
   }
 }
+
+test('the pool phase: serving when every slot serves, degraded when some do, down when none does', () => {
+  const c = ctx(0);
+  let s = decide(INITIAL_STATE, { type: 'start', size: 2 }, c).state;
+  s = feed(s, spawnedEvents(s));
+  assert.equal(poolPhaseOf(s), 'starting');
+  s = feed(s, [{ type: 'ready', pid: 101 }], 10);
+  assert.equal(poolPhaseOf(s), 'degraded');
+  s = feed(s, [{ type: 'ready', pid: 102 }], 20);
+  assert.equal(poolPhaseOf(s), 'serving');
+  s = feed(s, [{ type: 'exited', pid: 101, code: 1, signal: null }, { type: 'exited', pid: 102, code: 1, signal: null }], 30);
+  assert.equal(poolPhaseOf(s), 'starting');
+  s = feed(s, [{ type: 'stop', graceful: true }], 40);
+  assert.equal(poolPhaseOf(s), 'stopping');
+});
