@@ -3,10 +3,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { controlRequest, findSlotHolders, readJsonFile } from '@tripod/core';
+import { controlRequest, findSlotHolders, readJsonFile, waitFor } from '@tripod/core';
 import { startLoad } from '@tripod/chaos';
 import { FIXTURES, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {

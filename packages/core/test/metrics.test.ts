@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { escapeLabelValue, formatValue, renderMetrics, type MetricsInput } from '../src/metrics.js';
+import { MANAGER_STATUS_VERSION } from '../src/wire/manager-status.js';
 
 const NOW = 1_700_000_100_000;
 
@@ -9,6 +10,7 @@ const FULL: MetricsInput = {
   managerLive: true,
   holders: { cop: 100, manager: 200, server: 300 },
   cop: {
+    version: 1,
     cop: { pid: 100, startedAt: NOW - 60_000 },
     managerStarts: 3,
     managerRestarts: 2,
@@ -16,23 +18,36 @@ const FULL: MetricsInput = {
     lastPing: { ms: 4, at: NOW - 500 },
     lastServerProbe: { ms: 12, at: NOW - 250 },
     firstReadyAt: NOW - 59_000,
-    lastReload: { at: NOW - 10_000, error: null },
+    lastReload: { at: NOW - 10_000, applied: [], needsRestart: [], error: null },
+    managerLastExit: null,
+    managerBackoffUntil: null,
   },
   manager: {
+    version: MANAGER_STATUS_VERSION,
     manager: { pid: 200, startedAt: NOW - 30_000 },
     writtenAt: NOW - 1000,
+    goal: 'run',
+    serverExpected: true,
+    size: 1,
+    phase: 'serving',
+    slots: [],
+    rollingRestart: null,
+    memoryReplacements: 0,
     servers: [
-      { pid: 300, role: 'serving', startedAt: NOW - 20_000 },
-      { pid: 299, role: 'draining', startedAt: NOW - 40_000 },
-      { pid: 301, role: 'standby', startedAt: NOW - 19_000 },
+      { pid: 300, role: 'serving', slot: 0, startedAt: NOW - 20_000, readyAt: NOW - 19_500, handover: false, standbyReady: false },
+      { pid: 299, role: 'draining', slot: 0, startedAt: NOW - 40_000, readyAt: NOW - 39_500, handover: false, standbyReady: false },
+      { pid: 301, role: 'standby', slot: null, startedAt: NOW - 19_000, readyAt: null, handover: false, standbyReady: true },
     ],
     restarts: 5,
     consecutiveCrashes: 1,
     backoffUntil: NOW + 1500,
     stayDown: null,
     exitsByCause: { requested: 4, 'signal:SIGKILL': 3, 'code:1': 2 },
-    lastDrain: { outcome: 'success', openConnections: 0, ms: 1234, at: NOW - 5000 },
-    listeners: [{ listener: '127.0.0.1:8080', queued: 7, backlog: 511 }, { listener: '[::1]:8081', queued: null, backlog: 128 }],
+    lastExit: null,
+    lastDrain: { pid: 299, outcome: 'success', openConnections: 0, ms: 1234, at: NOW - 5000 },
+    lastOutage: null,
+    listeners: [{ host: '127.0.0.1', port: 8080, queued: 7, backlog: 511 }, { host: '::1', port: 8081, queued: null, backlog: 128 }],
+    backlog: 511,
   },
 };
 
@@ -86,15 +101,9 @@ test('uptime is only reported for the process that holds the lock now (stale sta
   assert.equal(sample(text, 'tripod_uptime_seconds', '{tier="manager"}'), '30');
 });
 
-test('a manager status without exitsByCause counts restarts under cause="any"', () => {
-  const { exitsByCause: _dropped, ...older } = FULL.manager!;
-  const text = renderMetrics({ ...FULL, manager: older });
-  assert.equal(sample(text, 'tripod_restarts_total', '{tier="server",cause="any"}'), '5');
-});
-
 test('label values and help text are escaped', () => {
   assert.equal(escapeLabelValue('a"b\\c\nd'), 'a\\"b\\\\c\\nd');
-  const text = renderMetrics({ ...FULL, cop: { ...FULL.cop, kills: { server: { 'odd "reason"\\\n': 1 } } } });
+  const text = renderMetrics({ ...FULL, cop: { ...FULL.cop!, kills: { server: { 'odd "reason"\\\n': 1 } } } });
   assert.ok(text.includes('tripod_kills_total{tier="server",reason="odd \\"reason\\"\\\\\\n"} 1'), text);
   assert.equal(formatValue(NaN), 'NaN');
   assert.equal(formatValue(Infinity), '+Inf');
@@ -139,7 +148,7 @@ function checkGrammar(text: string): void {
 test('the output parses: every line matches the exposition grammar', () => {
   checkGrammar(renderMetrics(FULL));
   checkGrammar(renderMetrics({ now: NOW, managerLive: false, holders: { cop: null, manager: null, server: null }, cop: null, manager: null }));
-  checkGrammar(renderMetrics({ ...FULL, cop: { ...FULL.cop, kills: { server: { 'odd "reason"\\\n': 1 } } } }));
+  checkGrammar(renderMetrics({ ...FULL, cop: { ...FULL.cop!, kills: { server: { 'odd "reason"\\\n': 1 } } } }));
 });
 
 test('the grammar check itself rejects malformed lines', () => {
@@ -147,4 +156,16 @@ test('the grammar check itself rejects malformed lines', () => {
   assert.throws(() => checkGrammar('# TYPE a gauge\na 1 2 3\n'));
   assert.throws(() => checkGrammar('# TYPE a_total counter\na_total 1\n# TYPE b gauge\nb 1\na_total 2\n'));
   assert.throws(() => checkGrammar('# TYPE a counter\na 1\n'));
+});
+
+test('a pool reports its size and each slot', () => {
+  const slot = (n: number, phase: 'serving' | 'backing-off', restarts: number, memoryReplacements: number) => ({
+    slot: n, phase, lock: `server.${n}.lock`, pid: phase === 'serving' ? 300 + n : null, readyAt: null, restarts, consecutiveCrashes: 0, backoffUntil: null, stayDown: null, lastExit: null, memoryReplacements,
+  });
+  const text = renderMetrics({ ...FULL, manager: { ...FULL.manager!, size: 2, slots: [slot(0, 'serving', 1, 2), slot(1, 'backing-off', 4, 0)] } });
+  assert.match(text, /^tripod_pool_size 2$/m);
+  assert.match(text, /^tripod_slot_serving\{slot="0"\} 1$/m);
+  assert.match(text, /^tripod_slot_serving\{slot="1"\} 0$/m);
+  assert.match(text, /^tripod_slot_restarts_total\{slot="1"\} 4$/m);
+  assert.match(text, /^tripod_memory_replacements_total\{slot="0"\} 2$/m);
 });

@@ -1,18 +1,20 @@
 // The manager's control-socket commands.
-import { TripodError, type ControlHandler } from '@tripod/core';
-import type { ManagerStatus } from './status.js';
+// The request and reply shapes are core's wire/control.ts contract.
+import { TripodError, type AcceptedReply, type ControlCommand, type ControlHandler, type ManagerStatus, type PingReply, type ReloadReply, type ScaleReply } from '@tripod/core';
 import type { SupervisorEvent } from './supervisor.js';
 
 export interface ControlTarget {
   status(): ManagerStatus;
   /** The ping answer, from memory only: no /proc reads on the heartbeat path. */
-  ping(): { pid: number; serverExpected: boolean; serverPid: number | null };
+  ping(): PingReply;
   dispatch(event: SupervisorEvent): void;
   /** Grows or shrinks the pool to `size` servers now (a later reload of `servers` overrides it). */
-  scale(size: number): { from: number; to: number };
-  reload(args?: Record<string, unknown>): Promise<unknown>;
+  scale(size: number): ScaleReply;
+  reload(args?: Record<string, unknown>): Promise<ReloadReply>;
   shutdown(): void;
 }
+
+const accepted = (cmd: ControlCommand): AcceptedReply => ({ accepted: cmd });
 
 /** Maps each control command to what it does on the manager. */
 export function controlHandler(target: ControlTarget): ControlHandler {
@@ -24,16 +26,16 @@ export function controlHandler(target: ControlTarget): ControlHandler {
         return target.status();
       case 'server-start':
         target.dispatch({ type: 'start' });
-        return { accepted: 'server-start' };
+        return accepted('server-start');
       case 'server-stop':
         target.dispatch({ type: 'stop', graceful: false });
-        return { accepted: 'server-stop' };
+        return accepted('server-stop');
       case 'server-drain':
         target.dispatch({ type: 'stop', graceful: true });
-        return { accepted: 'server-drain' };
+        return accepted('server-drain');
       case 'server-restart':
         target.dispatch({ type: 'restart' });
-        return { accepted: 'server-restart' };
+        return accepted('server-restart');
       case 'server-scale': {
         const size = request.args?.size;
         if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 256) {
@@ -45,7 +47,7 @@ export function controlHandler(target: ControlTarget): ControlHandler {
         return target.reload(request.args);
       case 'stop':
         target.shutdown();
-        return { accepted: 'stop' };
+        return accepted('stop');
       case 'metrics':
         return { status: target.status() };
     }

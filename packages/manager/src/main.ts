@@ -4,13 +4,13 @@ import { rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import {
   EXIT, acquireLock, checkRuntimeDir, createLog, instanceIdFor, runtimePaths, serveControl, tierBinary, validateConfig, writeJsonAtomic,
-  type HeldLock, type Log, type RuntimePaths, type TripodConfig,
+  type HeldLock, type Log, type ReloadReply, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { controlHandler } from './control.js';
 import { drainOrphan, findOrphanServers, type Orphan } from './orphans.js';
 import { ServerRunner } from './runner.js';
 import { handleSignals } from './signals.js';
-import { buildStatus } from './status.js';
+import { buildPingReply, buildStatus } from './status.js';
 
 export interface ManagerOptions {
   readonly config: TripodConfig;
@@ -33,7 +33,7 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
   const reload = reloader(manager, runner);
   const control = await serveControl(manager.paths.controlSocket, controlHandler({
     status: () => buildStatus(runner, manager.startedAt),
-    ping: () => ({ pid: process.pid, serverExpected: runner.isServing, serverPid: runner.state.procs.find((p) => p.role === 'serving')?.pid ?? null }),
+    ping: () => buildPingReply(runner),
     dispatch: (event) => runner.dispatch(event),
     scale: (size) => runner.scale(size),
     reload,
@@ -102,7 +102,7 @@ function drainReplacedOrphans(orphans: Orphan[], runner: ServerRunner, { config,
  * Step 3: SIGHUP and the control `reload` reopen the logs; the control `reload` may also carry the
  * cop's reloaded configuration, which the next decisions and the next server start use.
  */
-function reloader({ log }: Manager, runner: ServerRunner): (args?: Record<string, unknown>) => Promise<unknown> {
+function reloader({ log }: Manager, runner: ServerRunner): (args?: Record<string, unknown>) => Promise<ReloadReply> {
   return async (args = {}) => {
     log.reopen();
     runner.reopenServerLogs();

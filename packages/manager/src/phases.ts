@@ -1,26 +1,20 @@
 // The supervisor's named states, derived from its state (never stored beside it, so they cannot
 // disagree), and the state × event table decide() follows for each slot; test/phases.test.ts checks
 // one against the other. The pool's state summarises its slots' states.
+import { SLOT_PHASES, type PoolPhase, type SlotPhase } from '@tripod/core';
 import type { SupervisorState } from './state.js';
 
-/** Where one slot of the pool stands. */
-export type Phase =
-  /** Asked to stop and nothing left running. */
-  | 'stopped'
-  /** Asked to stop; servers still drain. */
-  | 'stopping'
-  /** Should run; a server (new or promoted standby) is starting and none serves yet. */
-  | 'starting'
-  /** A server serves. */
-  | 'serving'
-  /** A server serves while its successor starts (graceful restart). */
-  | 'replacing'
-  /** Should run, nothing serves, a restart waits for its backoff delay. */
-  | 'backing-off'
-  /** The server exited with the no-restart code: nothing starts until `start`. */
-  | 'given-up';
+/**
+ * Where one slot of the pool stands (the strings are core's wire SLOT_PHASES):
+ * stopped — asked to stop and nothing left running (or nothing runs and nothing is pending);
+ * stopping — asked to stop, servers still drain; starting — should run, a server (new or promoted
+ * standby) starts and none serves yet; serving — a server serves; replacing — a server serves while
+ * its successor starts (rolling restart, memory limit); backing-off — nothing serves, a restart waits
+ * for its backoff delay; given-up — the no-restart exit code: nothing starts until `start`.
+ */
+export type Phase = SlotPhase;
 
-export const PHASES: readonly Phase[] = ['stopped', 'stopping', 'starting', 'serving', 'replacing', 'backing-off', 'given-up'];
+export const PHASES: readonly Phase[] = SLOT_PHASES;
 
 /** The named state of `slot` in `state`. */
 export function slotPhaseOf(state: SupervisorState, slot: number): Phase {
@@ -34,9 +28,6 @@ export function slotPhaseOf(state: SupervisorState, slot: number): Phase {
   if (starting) return 'starting';
   return record.backoffUntil !== null ? 'backing-off' : 'stopped';
 }
-
-/** Where the whole pool stands. */
-export type PoolPhase = 'stopped' | 'stopping' | 'starting' | 'serving' | 'degraded' | 'down' | 'given-up';
 
 /**
  * The pool's named state: `serving` when every slot serves, `degraded` when some do (the instance is

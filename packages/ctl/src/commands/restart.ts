@@ -1,7 +1,7 @@
 // tripod restart: graceful server restart (new server first, then the old one drains).
-import { controlRequest, findSlotHolders, isTripodError } from '@tripod/core';
+import { controlRequest, findSlotHolders, isTripodError, waitUntil } from '@tripod/core';
 import type { CtlCommand } from '../command.js';
-import { JSON_OPTION, until } from '../command.js';
+import { JSON_OPTION } from '../command.js';
 import { ctlContext, instanceOf, knownListeners } from '../context.js';
 import { CTL_EXIT } from '../exit-codes.js';
 import { signalCop } from '../instance/cop-signal.js';
@@ -46,14 +46,14 @@ export const restartCommand: CtlCommand = {
     say(`graceful server restart requested via ${via}`);
     if (!argv.wait) return confirmed ? CTL_EXIT.OK : CTL_EXIT.FAILURE;
     const listener = knownListeners(ctl)[0];
-    const after = await until(async () => {
+    const after = await waitUntil(async () => {
       const holders = findSlotHolders(paths.dir).map((h) => h.pid);
       const holder = holders[0] ?? null;
       if (holder === null || holders.some((pid) => beforeAll.includes(pid))) return null;
       if (!listener) return holder;
       const beat = await heartbeat(listener, 1000);
       return beat.ok && holders.includes(beat.pid) ? holder : null;
-    }, Number(argv['wait-timeout']) * 1000, 150);
+    }, { timeoutMs: Number(argv['wait-timeout']) * 1000, intervalMs: 150 });
     if (argv.json) printJson({ via, before, after });
     if (after === null) {
       say(`no new server was serving within ${argv['wait-timeout']} s (see tripod status)`);
