@@ -17,6 +17,7 @@ import { runIdle } from './phases/idle.js';
 import { runRecovery } from './phases/recovery.js';
 import { runThroughput } from './phases/throughput.js';
 import { runUnderLoad } from './phases/under-load.js';
+import { OVERLOAD_LEVELS, runOverload } from './phases/overload.js';
 
 const started = Date.now();
 const progress = (line: string): boolean => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
@@ -52,8 +53,10 @@ async function stopAll(cleanups: Cleanup[]): Promise<void> {
 
 async function measure(options: BenchOptions, cleanups: Cleanup[]): Promise<Results> {
   const has = (phase: string) => options.only.includes(phase);
-  const results: Results = { meta: machine(options), boot: null, recovery: null, load: null, throughput: null, throughputVerdicts: null, idle: null };
+  const results: Results = { meta: machine(options), boot: null, recovery: null, load: null, throughput: null, throughputVerdicts: null, idle: null, overload: null };
   if (has('boot')) results.boot = await runBoot({ repeat: options.repeat, progress });
+  // Overload runs its own instances (a CPU-heavy application), before the others start.
+  if (has('overload')) results.overload = await runOverload({ levels: OVERLOAD_LEVELS, windowMs: options.overloadMs, progress });
   if (!['recovery', 'load', 'throughput', 'idle'].some(has)) return results;
 
   const tripod = await startTripod(options.copArgs);

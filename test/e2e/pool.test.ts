@@ -115,6 +115,34 @@ test('N=4: SIGKILL of two servers at once under load refuses nothing', async () 
   await inst.cleanup();
 });
 
+test('N=2: a SIGSTOPped server is found on its own liveness and replaced within the bound while the other serves', async () => {
+  const inst = await startInstance({ args: ['--servers', '2'] });
+  started.push(inst);
+  const first = await poolServing(inst, 2);
+  let maxMs = 0;
+  // New connections only: the kernel hands them to whichever server accepts, never to the frozen one.
+  const load = startLoad({ port: inst.port, newConnectionWorkers: 3, keepAliveWorkers: 0, durationMs: 60_000, timeoutMs: 10_000 }, (r) => {
+    maxMs = Math.max(maxMs, r.ms);
+  });
+  let replacedMs = 0;
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const frozenAt = Date.now();
+    process.kill(first[1]!, 'SIGSTOP');
+    await poolServing(inst, 2, 10_000, [first[1]!]);
+    replacedMs = Date.now() - frozenAt;
+  } finally {
+    load.stop();
+  }
+  const summary = await load.done;
+  assert.equal(failures(summary.counts), 0, JSON.stringify(summary.counts));
+  // hangAfterMs (2 s) + a check interval + the replacement, with room for a loaded 2-core machine.
+  assert.ok(replacedMs < 4000, `replaced after ${replacedMs} ms\n${events(inst)}`);
+  assert.ok(maxMs < 250, `the longest request took ${maxMs} ms`);
+  assert.equal(status(inst)!.slots[0]!.pid, first[0], 'slot 0 untouched');
+  await inst.cleanup();
+});
+
 test('scale 1 → 3 → 1 under load (tripod server scale) fails no request', async () => {
   const inst = await startInstance({ args: ['--app', join(FIXTURES, 'slow.mjs')], env: { FIXTURE_DELAY_MS: '20' } });
   started.push(inst);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BucketAggregator } from '../src/analysis/buckets.js';
-import { assembleReport, faultWindows, recoveryViolations, type CampaignParts } from '../src/report/assemble.js';
+import { assembleReport, faultWindows, overloadViolations, recoveryViolations, type CampaignParts } from '../src/report/assemble.js';
 import type { FaultRecord } from '../src/report/model.js';
 
 const base: FaultRecord = {
@@ -22,6 +22,14 @@ test('late service and late repair are fault-recovered violations that say which
   assert.equal(late[0]!.message, 'fault #1 (server SIGKILL): no server answered the heartbeat within 10 s (it did after 12.3 s); x');
   const unrepaired = recoveryViolations([{ ...base, outcome: 'not-repaired', repairedAt: null, repairMs: null }], bounds);
   assert.equal(unrepaired[0]!.message, 'fault #1 (server SIGKILL): the tiers were not all back within 45 s');
+});
+
+test('an overload after which another server answers is an overload-no-kill violation', () => {
+  const burst: FaultRecord = { ...base, kind: 'overload', holdMs: 3000, servedBefore: 5, servedAfter: 5 };
+  assert.deepEqual(overloadViolations([burst, base]), [], 'the same server before and after; kills of other kinds are not its business');
+  const killed = overloadViolations([{ ...burst, servedAfter: 6 }]);
+  assert.equal(killed[0]!.invariant, 'overload-no-kill');
+  assert.equal(killed[0]!.message, 'fault #1 (server overload, 3000 ms): server 5 served before, 6 after');
 });
 
 test('the report judges failures against the windows and orders every violation by time', () => {

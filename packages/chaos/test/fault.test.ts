@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expectedFailures, faultCombos, FAULT_KINDS, FAULT_TIERS, isPlannedStop, replacesTarget, tiersOf } from '../src/faults/fault.js';
+import { DEFAULT_FAULT_KINDS, expectedFailures, faultCombos, FAULT_KINDS, isHeld, FAULT_TIERS, isPlannedStop, replacesTarget, tiersOf } from '../src/faults/fault.js';
 
 test('SIGUSR1 only goes to the cop; SIGTERM to the cop only with planned stops', () => {
   const combos = faultCombos(FAULT_TIERS, FAULT_KINDS, false).map((c) => `${c.tier} ${c.kind}`);
@@ -9,8 +9,17 @@ test('SIGUSR1 only goes to the cop; SIGTERM to the cop only with planned stops',
   assert.ok(!combos.includes('manager+server SIGUSR1'));
   assert.ok(!combos.includes('cop SIGTERM'));
   assert.ok(combos.includes('manager SIGTERM'));
-  assert.equal(combos.length, 4 * 6 - 3 - 1);
+  assert.equal(combos.length, 4 * 7 - 3 - 1 - 3);
   assert.ok(faultCombos(['cop'], ['SIGTERM'], true).some(isPlannedStop));
+});
+
+test('overload goes to the server only, fails nothing, replaces nothing, and is drawn only when asked for', () => {
+  const combos = faultCombos(FAULT_TIERS, FAULT_KINDS, false).filter((c) => c.kind === 'overload');
+  assert.deepEqual(combos, [{ tier: 'server', kind: 'overload' }]);
+  assert.deepEqual(expectedFailures({ tier: 'server', kind: 'overload' }), []);
+  assert.equal(replacesTarget('overload'), false);
+  assert.ok(isHeld('overload') && isHeld('SIGSTOP') && !isHeld('SIGKILL'));
+  assert.ok(!DEFAULT_FAULT_KINDS.includes('overload'));
 });
 
 test('manager+server names both tiers, manager first', () => {

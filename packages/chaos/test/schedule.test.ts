@@ -33,14 +33,14 @@ test('faults come at about the asked rate, inside [warmup, duration - cooldown],
   }
 });
 
-test('every (tier, kind) drawn is allowed; hold times only for SIGSTOP and within bounds', () => {
+test('every (tier, kind) drawn is allowed; hold times only for SIGSTOP and overload, within bounds', () => {
   const faults = planSchedule({ ...base, durationMs: 600_000 });
   const allowed = new Set(base.combos.map((c) => `${c.tier} ${c.kind}`));
   const drawn = new Set(faults.map((f) => `${f.tier} ${f.kind}`));
   for (const d of drawn) assert.ok(allowed.has(d), d);
   assert.equal(drawn.size, allowed.size, 'a long schedule draws every allowed pair');
   for (const f of faults) {
-    if (f.kind === 'SIGSTOP') assert.ok(f.holdMs >= 500 && f.holdMs <= 4000, String(f.holdMs));
+    if (f.kind === 'SIGSTOP' || f.kind === 'overload') assert.ok(f.holdMs >= 500 && f.holdMs <= 4000, String(f.holdMs));
     else assert.equal(f.holdMs, 0);
   }
 });

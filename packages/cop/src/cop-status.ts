@@ -1,7 +1,8 @@
 // cop-status.json: the cop's own view (manager starts, kills, heartbeat round trips, reloads), written
 // atomically after each check cycle so `tripod status` and metrics can read it without asking anyone.
 // The document's shape is core's wire/cop-status.ts contract; the cop keeps a mutable copy of it.
-import { initialCopStatus, writeJsonAtomic, type CopStatus } from '@tripod/core';
+import { initialCopStatus, writeJsonAtomic, type CopStatus, type ServerLivenessView } from '@tripod/core';
+import type { ServerWatch } from './server-liveness.js';
 
 export type { ReloadReport } from '@tripod/core';
 
@@ -11,6 +12,13 @@ export type CopStatusState = { -readonly [K in Exclude<keyof CopStatus, 'kills'>
 /** A fresh status for the cop started now. */
 export function newCopStatus(now: number): CopStatusState {
   return { ...initialCopStatus(process.pid, now), kills: {} };
+}
+
+/** The status view of the cop's server watch. */
+export function serverView(watch: ServerWatch, livenessMs: number | null): ServerLivenessView | null {
+  if (watch.pid === null) return null;
+  const liveness = watch.report?.pid === watch.pid ? watch.report : null;
+  return { pid: watch.pid, verdict: watch.verdict, liveness, lastAnswerAt: watch.lastAnswerAt, livenessMs, heartbeatFailures: watch.serviceFailures };
 }
 
 /** Counts one kill of `tier` for `cause` (a short stable word, e.g. "heartbeat"). */

@@ -3,9 +3,11 @@
 // (what the checks showed), manager-life.ts (deaths, backoff, adoption), stray-triage.ts (strays),
 // cycle-gate.ts (one cycle at a time). This file gathers observations and performs the actions.
 import type { ChildProcess } from 'node:child_process';
-import { findLockHolder, findSlotHolders, isInstanceTier, probeHeartbeat, type Log, type RuntimePaths, type TripodConfig } from '@tripod/core';
-import { countKill, newCopStatus, writeCopStatus, type CopStatusState } from './cop-status.js';
-import { decideCheck, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
+import {
+  findLockHolder, findSlotHolders, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, sweepLivenessSockets, type Log, type RuntimePaths, type TripodConfig,
+} from '@tripod/core';
+import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatusState } from './cop-status.js';
+import { decideCheck, holderToken, INITIAL_CHECK_STATE, poolAnswer, type CheckAction, type CheckState } from './check-policy.js';
 import { stepGate, type CycleGate, type GateEvent } from './cycle-gate.js';
 import { decideLife, INITIAL_LIFE, mayStartManager, type LifeAction, type LifeEvent, type ManagerLife } from './manager-life.js';
 import { spawnManager } from './manager-process.js';
@@ -13,6 +15,11 @@ import { pingManager } from './probes.js';
 import { bindAll, type BoundListener } from './sockets.js';
 import { stopGraceMs } from './stray-triage.js';
 import { clearStrays, findStrays, killTier, type KillSettings } from './strays.js';
+
+/** The liveness socket's deadline: a worker thread answers at once, so a short one; silence alone kills only after hangAfterMs. */
+function livenessTimeoutMs(config: TripodConfig): number {
+  return Math.max(50, Math.min(config.probeTimeoutMs, Math.floor(config.hangAfterMs / 2)));
+}
 
 export interface CopOptions {
   /** Test-only: close the cop's copy of the sockets after handing them down (breaks invariant 2 on purpose). */
@@ -104,23 +111,37 @@ export class Cop {
       return;
     }
     this.dispatchLife({ type: 'observed', holder: managerHolder, at: now });
-    const ping = managerHolder !== null ? await pingManager(paths.controlSocket, config.probeTimeoutMs) : null;
-    if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
-    // A pool: whichever server accepts answers the probe through the port, so it proves the pool's
-    // accept path, judged under the first slot holder's name; an answer from any slot holder is sound.
+    // A pool: the first slot's holder is judged on liveness and the heartbeat through the port; each
+    // other slot lock holder on its own liveness socket.
     const holders = findSlotHolders(paths.dir).map((h) => h.pid);
     const serverHolder = holders[0] ?? null;
-    const answer = serverHolder !== null ? await probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null;
-    const probe = answer?.ok && holders.includes(answer.value) ? { ...answer, value: serverHolder! } : answer;
-    if (probe?.ok && probe.value === serverHolder) {
+    const livenessMs = livenessTimeoutMs(config);
+    // The probes run side by side: a heartbeat waiting behind an overloaded server's queue must
+    // not delay the liveness answer the hang decision rests on.
+    const [ping, liveness, answer, othersLiveness] = await Promise.all([
+      managerHolder !== null ? pingManager(paths.controlSocket, config.probeTimeoutMs) : null,
+      serverHolder !== null ? probeLiveness(livenessSocketPath(paths.dir, serverHolder), livenessMs) : null,
+      serverHolder !== null ? probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null,
+      Promise.all(holders.slice(1).map((pid) => probeLiveness(livenessSocketPath(paths.dir, pid), livenessMs))),
+    ]);
+    const others = holders.slice(1).map((holder, i) => ({ holder, liveness: othersLiveness[i] ?? null }));
+    const probe = serverHolder === null ? answer : poolAnswer(answer, holderToken(this.check, { serverHolder, liveness }), this.check, others);
+    if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
+    if (probe?.ok && serverHolder !== null && probe.value === holderToken(this.check, { serverHolder, liveness })) {
       this.status.lastServerProbe = { ms: probe.ms, at: Date.now() };
       this.status.firstReadyAt ??= Date.now();
       this.events.onServing?.(serverHolder);
     }
+    // A new server holds the lock: the sockets of servers that are gone go too (a killed one leaves its own).
+    if (serverHolder !== this.check.server.pid) {
+      const removed = sweepLivenessSockets(paths.dir);
+      if (removed.length > 0) this.log.debug('liveness.swept', { pids: removed });
+    }
     const watched = this.life.watched;
     const managerStarting = watched?.origin === 'spawned' && this.managerChild !== null && now - watched.since < config.startGraceMs;
-    const decision = decideCheck(this.check, { now, managerHolder, managerStarting, ping, serverHolder, probe }, config);
+    const decision = decideCheck(this.check, { now: Date.now(), managerHolder, managerStarting, ping, serverHolder, liveness, probe, others }, config);
     this.check = decision.state;
+    this.status.server = serverView(decision.state.server, liveness?.ms ?? null);
     for (const action of decision.actions) await this.perform(action);
   }
 

@@ -1,7 +1,8 @@
 // The one heartbeat client: a real HTTP request through a listener to the synthetic path (the contract
-// is wire/heartbeat.ts), answered with the PID of the server that took it. Used by the cop, ctl, chaos,
-// the tests and the bench.
+// is wire/heartbeat.ts), answered with the secret token of the server that took it. Used by the cop, ctl,
+// chaos, the tests and the bench; servingPid maps the token to a PID through the runtime directory.
 import { request } from 'node:http';
+import { pidOfToken } from './liveness/whose-token.js';
 import { HEARTBEAT_PATH, parseHeartbeatBody } from './wire/heartbeat.js';
 
 /** Where to send a heartbeat: a configured listener, or any host and port. */
@@ -20,12 +21,12 @@ export function probeHost(listener: HeartbeatTarget): string {
   return listener.host;
 }
 
-/** GETs the heartbeat path through `listener` with a deadline; resolves with the PID that answered, never rejects. */
-export function probeHeartbeat(listener: HeartbeatTarget, timeoutMs: number): Promise<ProbeResult<number>> {
+/** GETs the heartbeat path through `listener` with a deadline; resolves with the token of the server that answered, never rejects. */
+export function probeHeartbeat(listener: HeartbeatTarget, timeoutMs: number): Promise<ProbeResult<string>> {
   const started = Date.now();
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (result: { ok: true; value: number } | { ok: false; error: string }) => {
+    const finish = (result: { ok: true; value: string } | { ok: false; error: string }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -36,8 +37,8 @@ export function probeHeartbeat(listener: HeartbeatTarget, timeoutMs: number): Pr
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => {
-        const pid = parseHeartbeatBody(body);
-        if (res.statusCode === 200 && pid !== null) finish({ ok: true, value: pid });
+        const token = parseHeartbeatBody(body);
+        if (res.statusCode === 200 && token !== null) finish({ ok: true, value: token });
         else finish({ ok: false, error: `status ${res.statusCode}, body ${JSON.stringify(body.slice(0, 60))}` });
       });
       res.on('error', (err) => finish({ ok: false, error: err.message }));
@@ -51,8 +52,8 @@ export function probeHeartbeat(listener: HeartbeatTarget, timeoutMs: number): Pr
   });
 }
 
-/** The PID of the server answering through host:port, or null (no answer in time, or not a server). */
-export async function servingPid(target: HeartbeatTarget, timeoutMs: number): Promise<number | null> {
+/** The PID of the server of `runtimeDir` answering through host:port, or null (no answer in time, not a server, not one of this instance's). */
+export async function servingPid(target: HeartbeatTarget, timeoutMs: number, runtimeDir: string): Promise<number | null> {
   const result = await probeHeartbeat(target, timeoutMs);
-  return result.ok ? result.value : null;
+  return result.ok ? pidOfToken(runtimeDir, result.value, timeoutMs) : null;
 }

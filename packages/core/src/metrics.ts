@@ -3,6 +3,7 @@
 import type { Tier } from './paths.js';
 import { TIERS } from './paths.js';
 import type { CopStatus } from './wire/cop-status.js';
+import { SERVER_VERDICTS } from './wire/liveness.js';
 import { listenerText, type ManagerStatus } from './wire/manager-status.js';
 
 export interface MetricsInput {
@@ -162,6 +163,21 @@ function addServerState(x: Exposition, { manager, now }: MetricsInput): void {
   }
 }
 
+function addLiveness(x: Exposition, { cop, holders }: MetricsInput): void {
+  const server = cop?.server;
+  if (!server || server.pid !== holders.server || holders.server === null) return;
+  for (const verdict of SERVER_VERDICTS) {
+    x.add('tripod_server_verdict', 'gauge', 'The cop\'s verdict on the serving server (1 for the current one): busy is overload, which is never killed by default; stalled is requests that never complete.', { verdict }, server.verdict === verdict ? 1 : 0);
+  }
+  const l = server.liveness;
+  if (!l) return;
+  if (isNum(l.progressAgeMs)) x.add('tripod_server_progress_age_seconds', 'gauge', 'Time since the server\'s main thread last made progress, at the cop\'s last check.', {}, seconds(l.progressAgeMs));
+  if (isNum(l.lagMs)) x.add('tripod_server_event_loop_lag_seconds', 'gauge', 'The server\'s event-loop lag (largest timer lateness over about a second).', {}, seconds(l.lagMs));
+  if (isNum(l.inflight)) x.add('tripod_server_requests_in_flight', 'gauge', 'Application requests the server has started and not finished.', {}, l.inflight);
+  if (isNum(l.oldestInflightMs)) x.add('tripod_server_oldest_request_seconds', 'gauge', 'Age of the oldest request in flight (0 when none).', {}, seconds(l.oldestInflightMs));
+  if (isNum(l.completed)) x.add('tripod_server_requests_completed_total', 'counter', 'Application requests the serving server has finished (resets with a new server).', {}, l.completed);
+}
+
 function addFreshness(x: Exposition, { manager, managerLive, cop, now }: MetricsInput): void {
   x.add('tripod_status_live', 'gauge', 'Whether the manager answered the control socket (1) or the figures come from status.json (0).', {}, managerLive ? 1 : 0);
   if (isNum(manager?.writtenAt)) {
@@ -182,6 +198,7 @@ export function renderMetrics(input: MetricsInput): string {
   addRestarts(x, input);
   addHeartbeats(x, input);
   addServerState(x, input);
+  addLiveness(x, input);
   addFreshness(x, input);
   return x.render();
 }

@@ -21,6 +21,10 @@ const FULL: MetricsInput = {
     lastReload: { at: NOW - 10_000, applied: [], needsRestart: [], error: null },
     managerLastExit: null,
     managerBackoffUntil: null,
+    server: {
+      pid: 300, verdict: 'busy', lastAnswerAt: NOW - 300, livenessMs: 2, heartbeatFailures: 3,
+      liveness: { version: 1, pid: 300, token: 't', progressAgeMs: 40, turns: 500, lagMs: 1250, inflight: 12, started: 912, completed: 900, oldestInflightMs: 3100 },
+    },
   },
   manager: {
     version: MANAGER_STATUS_VERSION,
@@ -84,6 +88,19 @@ test('every required family is present with the values of the inputs', () => {
   assert.equal(sample(text, 'tripod_status_live', ''), '1');
   assert.equal(sample(text, 'tripod_status_age_seconds', ''), '1');
   assert.equal(sample(text, 'tripod_last_reload_success', ''), '1');
+});
+
+test('overload is visible: the verdict, the event-loop lag and the requests in flight of the serving server', () => {
+  const text = renderMetrics(FULL);
+  assert.equal(sample(text, 'tripod_server_verdict', '{verdict="busy"}'), '1');
+  assert.equal(sample(text, 'tripod_server_verdict', '{verdict="wedged"}'), '0');
+  assert.equal(sample(text, 'tripod_server_event_loop_lag_seconds', ''), '1.25');
+  assert.equal(sample(text, 'tripod_server_requests_in_flight', ''), '12');
+  assert.equal(sample(text, 'tripod_server_oldest_request_seconds', ''), '3.1');
+  assert.equal(sample(text, 'tripod_server_progress_age_seconds', ''), '0.04');
+  assert.equal(sample(text, 'tripod_server_requests_completed_total', ''), '900');
+  const stale = renderMetrics({ ...FULL, holders: { ...FULL.holders, server: 301 } });
+  assert.equal(sample(stale, 'tripod_server_verdict', '{verdict="busy"}'), undefined, 'a judgement of another server is not reported');
 });
 
 test('a dead instance: tiers down, no uptime, no backoff figures without a manager status', () => {

@@ -53,6 +53,10 @@ const COP: CopStatus = {
   lastReload: { at: 3000, applied: ['logLevel'], needsRestart: [], error: null },
   managerLastExit: { pid: null, code: 1, signal: null, at: 1000 },
   managerBackoffUntil: null,
+  server: {
+    pid: 20, verdict: 'busy', lastAnswerAt: 4900, livenessMs: 1, heartbeatFailures: 2,
+    liveness: { version: 1, pid: 20, token: 'secret', progressAgeMs: 12.5, turns: 80, lagMs: 640, inflight: 9, started: 100, completed: 91, oldestInflightMs: 1500 },
+  },
 };
 
 test('a manager status document survives the trip through JSON', () => {

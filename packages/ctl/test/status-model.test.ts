@@ -51,7 +51,7 @@ function sources(over: Partial<StatusSources> = {}): StatusSources {
     manager: { status: STATUS, live: true, error: null, ms: 3 },
     cop: {
       version: 1, cop: { pid: 10, startedAt: NOW - 60_000 }, managerStarts: 2, managerRestarts: 1, kills: {}, lastPing: { ms: 4, at: NOW - 100 },
-      lastServerProbe: null, firstReadyAt: null, lastReload: null, managerLastExit: null, managerBackoffUntil: null,
+      lastServerProbe: null, firstReadyAt: null, lastReload: null, managerLastExit: null, managerBackoffUntil: null, server: null,
     },
     server: { ok: true, pid: 30, ms: 2 },
     listeners: STATUS.listeners!,
@@ -71,6 +71,18 @@ test('everything up and answering: running, exit 0, one row per tier with uptime
   assert.equal(r.rows[2]!.lastExit, 'SIGKILL 41s ago');
   assert.equal(r.rows[2]!.heartbeatMs, 2);
   assert.equal(r.source, 'control');
+});
+
+test('the cop\'s liveness verdict: a busy server that misses the heartbeat is said to progress; a stalled one degrades', () => {
+  const liveness = { version: 1 as const, pid: 30, token: 't', progressAgeMs: 20, turns: 9, lagMs: 900, inflight: 4, started: 10, completed: 6, oldestInflightMs: 2500 };
+  const cop = (verdict: 'busy' | 'stalled') => ({ ...sources().cop!, server: { pid: 30, verdict, liveness, lastAnswerAt: NOW, livenessMs: 1, heartbeatFailures: 1 } });
+  const busy = buildReport(sources({ cop: cop('busy'), server: { ok: false, error: 'no answer within 1000 ms', ms: 1000 } }));
+  assert.deepEqual(busy.load && [busy.load.verdict, busy.load.lagMs, busy.load.inflight], ['busy', 900, 4]);
+  assert.match(busy.reasons.join('\n'), /overloaded, but making progress: not killed/);
+  const stalled = buildReport(sources({ cop: cop('stalled') }));
+  assert.equal(stalled.health, 'degraded');
+  assert.match(stalled.reasons.join('\n'), /stalled: 4 requests in flight, the oldest 2.5s old/);
+  assert.equal(buildReport(sources()).load, null, 'no judgement, no load line');
 });
 
 test('a draining server gets its own row', () => {

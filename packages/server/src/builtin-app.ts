@@ -1,5 +1,5 @@
-// The embedded default application: a page that shows it is served by tripod and by which server PID,
-// and static files from a directory when one is configured.
+// The embedded default application: a page that shows it is served by tripod (never which PID: the page
+// is public), and static files from a directory when one is configured.
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -21,8 +21,8 @@ function homePage(startedAt: Date): string {
 <html><head><meta charset="utf-8"><title>tripod</title></head>
 <body>
 <h1>Served by tripod</h1>
-<p>This page was served by tripod-server PID <strong>${process.pid}</strong>, running since ${startedAt.toISOString()}.</p>
-<p>Kill it (<code>kill -9 ${process.pid}</code>) and reload: the manager starts a new server and no connection is refused.</p>
+<p>This page was served by a tripod server running since ${startedAt.toISOString()}.</p>
+<p>Kill it (<code>tripod status</code> names its PID) and reload: the manager starts a new server and no connection is refused.</p>
 </body></html>
 `;
 }

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Server as NetServer, type Socket } from 'node:net';
 import type { RequestHandler } from './builtin-app.js';
 import { HEARTBEAT_PATH, heartbeatBody } from '@tripod/core/wire/heartbeat';
+import type { Liveness } from './liveness/monitor.js';
 
 export type DrainOutcome = { readonly outcome: 'success' | 'timeout'; readonly openConnections: number; readonly ms: number };
 
@@ -18,7 +19,8 @@ export interface Host {
   readonly isDraining: boolean;
 }
 
-export function createHost(app: RequestHandler, onAppError: (err: unknown) => void): Host {
+/** `liveness` counts the application's requests (not the heartbeat's) as progress and in-flight work; its token answers the heartbeat. */
+export function createHost(app: RequestHandler, onAppError: (err: unknown) => void, liveness: Liveness): Host {
   const connections = new Set<Socket>();
   let draining = false;
   let onEmpty: (() => void) | null = null;
@@ -29,11 +31,12 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
     // client that is sending its next request right then, and fails that request.
     if (draining) res.setHeader('connection', 'close');
     if (req.url === HEARTBEAT_PATH) {
-      const body = heartbeatBody(process.pid);
+      const body = heartbeatBody(liveness.token);
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
       res.end(body);
       return;
     }
+    liveness.track(req, res);
     try {
       app(req, res);
     } catch (err) {

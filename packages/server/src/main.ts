@@ -7,10 +7,12 @@ import { ENV_INSTANCE, ENV_TIER } from '@tripod/core/instance';
 import { acquireLock, type HeldLock } from '@tripod/core/lock/lockfile';
 import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
 import { createLog, type Log } from '@tripod/core/log/logger';
+import { livenessSocketPath } from '@tripod/core/liveness/socket-path';
 import { runtimePaths } from '@tripod/core/paths';
 import { serverLockPath } from '@tripod/core/pool/slots';
 import { loadApp } from './app-loader.js';
 import { createHost } from './host.js';
+import { createLiveness } from './liveness/monitor.js';
 import { tellManager, waitForGo } from './ipc.js';
 
 export interface ServerOptions {
@@ -64,13 +66,21 @@ export async function runServer(options: ServerOptions): Promise<number> {
     delete process.env[ENV_INSTANCE];
     delete process.env[ENV_TIER];
     const app = await loadApp(config.app, config.staticDir);
-    const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }));
+    const liveness = createLiveness();
+    // The cop decides hangs on what this socket says, and its token tells which server answered the
+    // heartbeat: it runs from now (a standby's too), so a promoted standby is known at once.
+    void liveness.serve(config.runtimeDir).then((error) => {
+      if (error === null) log.debug('server.liveness', { socket: livenessSocketPath(config.runtimeDir, process.pid) });
+      else log.error('server.liveness-failed', { error });
+    });
+    const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }), liveness);
     if (options.standby) {
       tellManager({ type: 'standby', pid: process.pid });
       void log.activate();
       const go = await waitForGo(stopRequested);
       if (go === null) {
         log.info('server.standby-exit', {});
+        liveness.stop();
         clearInterval(keepAlive);
         process.disconnect?.();
         await log.close();
@@ -104,6 +114,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
     const result = await host.drain(config.drainTimeoutMs);
     log.info('server.drained', { ...result });
     tellManager({ type: 'drained', pid: process.pid, ...result });
+    liveness.stop();
     clearInterval(keepAlive);
     await log.close();
     return EXIT.OK;

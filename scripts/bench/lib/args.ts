@@ -1,11 +1,11 @@
 // Pure parsing of the bench's command line into a frozen options object; bad values are named.
 
-export const PHASES = Object.freeze(['boot', 'recovery', 'load', 'throughput', 'idle']);
+export const PHASES = Object.freeze(['boot', 'recovery', 'load', 'throughput', 'idle', 'overload']);
 
-const FULL = Object.freeze({ repeat: 5, faultsPerWindow: 2, rounds: 10, roundMs: 1000, idleMs: 10_000, connections: 8, loadWorkers: 4 });
-const QUICK = Object.freeze({ repeat: 2, faultsPerWindow: 1, rounds: 3, roundMs: 500, idleMs: 3000, connections: 8, loadWorkers: 4 });
+const FULL = Object.freeze({ repeat: 5, faultsPerWindow: 2, rounds: 10, roundMs: 1000, idleMs: 10_000, connections: 8, loadWorkers: 4, overloadMs: 10_000 });
+const QUICK = Object.freeze({ repeat: 2, faultsPerWindow: 1, rounds: 3, roundMs: 500, idleMs: 3000, connections: 8, loadWorkers: 4, overloadMs: 5000 });
 
-type NumericField = 'repeat' | 'faultsPerWindow' | 'rounds' | 'roundMs' | 'idleMs' | 'connections' | 'loadWorkers';
+type NumericField = 'repeat' | 'faultsPerWindow' | 'rounds' | 'roundMs' | 'idleMs' | 'connections' | 'loadWorkers' | 'overloadMs';
 
 export interface BenchOptions extends Record<NumericField, number> {
   readonly quick: boolean;
@@ -23,10 +23,11 @@ const NUMERIC: Record<string, readonly [NumericField, number, number]> = {
   '--idle-ms': ['idleMs', 1000, 120_000],
   '--connections': ['connections', 1, 256],
   '--load-workers': ['loadWorkers', 1, 64],
+  '--overload-ms': ['overloadMs', 1000, 120_000],
 };
 
 export const USAGE = `usage: node npm run bench -- [--quick] [--repeat N] [--faults-per-window N] [--rounds N]
-       [--round-ms MS] [--idle-ms MS] [--connections N] [--load-workers N] [--only PHASE,…] [--out DIR]
+       [--round-ms MS] [--idle-ms MS] [--connections N] [--load-workers N] [--overload-ms MS] [--only PHASE,…] [--out DIR]
        [--cop-arg=--FLAG=VALUE …] (extra tripod-cop flags, for experiments: the figures then leave the defaults)
 phases: ${PHASES.join(', ')} (default: all). --quick: about 1.5 minutes instead of about 3.5.`;
 

@@ -113,6 +113,24 @@ export interface Verdicts {
   serverKills: number;
 }
 
+/** One overload window: bare or tripod, at one load level. */
+export interface OverloadRow {
+  readonly target: 'bare' | 'tripod' | 'tripod-kill-on-slow';
+  readonly clients: number;
+  readonly total: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly counts: Record<Outcome, number>;
+  readonly maxMs: number;
+  /** Kills the cop made during the window (null for bare). */
+  readonly kills: number | null;
+  /** The largest event-loop lag the cop saw (null for bare). */
+  readonly maxLagMs: number | null;
+  readonly verdicts: readonly string[];
+  /** The opt-in --kill-on-slow-ms of the run, null on the defaults. */
+  readonly killOnSlowMs: number | null;
+}
+
 export interface Results {
   meta: Record<string, unknown> & { date: string; cpus: number; cpuModel: string; node: string; loadavgStart: number[]; loadavgEnd?: number[]; durationS?: number; options: { quick: boolean; copArgs: readonly string[] } };
   boot: BootResult | null;
@@ -121,4 +139,5 @@ export interface Results {
   throughput: ThroughputRun[] | null;
   throughputVerdicts: Verdicts | null;
   idle: IdleResult[] | null;
+  overload: OverloadRow[] | null;
 }

@@ -1,6 +1,6 @@
 // Pure: the bench's results → titled tables (rendered as text or markdown) and the issue's targets.
 import { addCounts, difference, median, ratio, summarize } from './stats.js';
-import type { BootResult, IdleResult, LoadResult, RecoveryResult, Results, ThroughputRun, Verdicts } from './model.js';
+import type { BootResult, IdleResult, LoadResult, OverloadRow, RecoveryResult, Results, ThroughputRun, Verdicts } from './model.js';
 import { markdownTable, textTable, type Cell } from './table.js';
 
 /** One titled table of the report. */
@@ -190,6 +190,29 @@ export function evaluateTargets(results: { recovery?: readonly RecoveryResult[] 
   return out;
 }
 
+function overloadSection(rows: readonly OverloadRow[]): Section {
+  const label = (r: OverloadRow) => (r.target === 'bare' ? 'bare app' : r.killOnSlowMs === null ? 'tripod (defaults)' : `tripod --kill-on-slow-ms ${r.killOnSlowMs}`);
+  return {
+    title: 'Overload: 20 ms of CPU per request, keep-alive clients (more than one core can serve)',
+    headers: ['target', 'clients', 'requests', 'ok', 'failed', 'reset', 'timeout', 'max latency ms', 'kills', 'max loop lag ms', 'verdicts seen'],
+    rows: rows.map((r) => [label(r), r.clients, r.total, r.ok, r.failed, r.counts.reset, r.counts.timeout, r.maxMs, r.kills ?? '-', r.maxLagMs ?? '-', r.verdicts.join(',') || '-']),
+    note: 'tripod judges a server on its progress (docs/liveness.md): a busy server is reported, never killed by default; the kill-on-slow row is the opt-in latency SLO, a heartbeat-timeout watchdog.',
+  };
+}
+
+/** Tripod at each overload level fails no more than bare and kills nothing. */
+export function overloadTargets(rows: readonly OverloadRow[]): { target: string; measured: string; met: boolean }[] {
+  const levels = [...new Set(rows.map((r) => r.clients))];
+  const pairs = levels.flatMap((clients) => {
+    const bare = rows.find((r) => r.target === 'bare' && r.clients === clients);
+    const tripod = rows.find((r) => r.target === 'tripod' && r.clients === clients);
+    return bare && tripod ? [{ clients, bare, tripod }] : [];
+  });
+  if (pairs.length === 0) return [];
+  const measured = pairs.map((p) => `${p.clients} clients: ${p.tripod.failed} failed (bare ${p.bare.failed}), ${p.tripod.kills} kills`).join('; ');
+  return [{ target: 'overload: no kill, no failure beyond bare (defaults)', measured, met: pairs.every((p) => p.tripod.kills === 0 && p.tripod.failed <= p.bare.failed) }];
+}
+
 /** Every section that has data, plus the targets. */
 export function buildSections(results: Results): Section[] {
   const sections: Section[] = [];
@@ -198,7 +221,8 @@ export function buildSections(results: Results): Section[] {
   if (results.load) sections.push(loadSection(results.load));
   if (results.throughput) sections.push(throughputSection(results.throughput, results.throughputVerdicts));
   if (results.idle) sections.push(idleSection(results.idle));
-  const targets = evaluateTargets(results);
+  if (results.overload) sections.push(overloadSection(results.overload));
+  const targets = [...evaluateTargets(results), ...overloadTargets(results.overload ?? [])];
   if (targets.length > 0) sections.push({ title: 'Targets', headers: ['target', 'measured', 'met'], rows: targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']) });
   return sections;
 }

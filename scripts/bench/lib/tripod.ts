@@ -58,7 +58,7 @@ export async function startTripod(extraArgs: readonly string[] = []): Promise<Tr
       const manager = holder('manager');
       const server = holder('server');
       if (manager === null || server === null || oldPids.some(isAlive)) return false;
-      return (await servingPid({ host: '127.0.0.1', port }, 1000)) === server ? { manager, server } : false;
+      return (await servingPid({ host: '127.0.0.1', port }, 1000, dir)) === server ? { manager, server } : false;
     },
     waitStable(oldPids = [], timeoutMs = 30_000) {
       return waitFor('tripod stable (locks held, heartbeat answered, old processes gone)', () => t.stable(oldPids), timeoutMs, 25);

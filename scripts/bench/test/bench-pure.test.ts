@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { Outcome } from '@tripod/chaos';
 import { parseArgs } from '../lib/args.js';
 import { firstResponse } from '../lib/http-frame.js';
-import { evaluateTargets, roundRatios } from '../lib/render.js';
+import { evaluateTargets, overloadTargets, roundRatios } from '../lib/render.js';
 import { addCounts, median, percentile, ratio, summarize } from '../lib/stats.js';
 import { cell, markdownTable, textTable } from '../lib/table.js';
 import { collectOffsets, firstOffsets, parseLogEvents } from '../lib/timeline.js';
@@ -109,4 +109,17 @@ test('targets: refused connections through tripod and graceful failures are coun
   const [refused2, graceful2] = evaluateTargets({ load });
   assert.equal(refused2?.met, false);
   assert.equal(graceful2?.met, false);
+});
+
+test('overload target: tripod fails no more than bare at every level and kills nothing', () => {
+  const counts = (failed: number) => ({ ok: 100 - failed, refused: 0, reset: failed, timeout: 0, 'http-5xx': 0, error: 0 }) as Record<Outcome, number>;
+  const row = (target: 'bare' | 'tripod', clients: number, failed: number, kills: number | null) => ({
+    target, clients, total: 100, ok: 100 - failed, failed, counts: counts(failed), maxMs: 900, kills, maxLagMs: null, verdicts: [], killOnSlowMs: null,
+  });
+  const good = overloadTargets([row('bare', 16, 0, null), row('tripod', 16, 0, 0), row('bare', 64, 2, null), row('tripod', 64, 1, 0)]);
+  assert.equal(good.length, 1);
+  assert.ok(good[0]!.met, good[0]!.measured);
+  assert.ok(!overloadTargets([row('bare', 64, 0, null), row('tripod', 64, 3, 0)])[0]!.met, 'failures beyond bare');
+  assert.ok(!overloadTargets([row('bare', 64, 0, null), row('tripod', 64, 0, 1)])[0]!.met, 'a kill');
+  assert.deepEqual(overloadTargets([]), []);
 });

@@ -9,6 +9,7 @@ export const INVARIANTS = {
   'no-lingering-zombie': 'invariant 3: no zombie of the instance is left unreaped by its parent for a second or more',
   'no-stray-after-stop': 'invariant 3: after the stop no process of the instance is left and every lock is free',
   'only-our-own': 'invariant 4: processes outside the instance (another instance, a look-alike) survive untouched',
+  'overload-no-kill': 'issue 13: a burst of expensive requests (overload) kills no server: the one serving before it serves after it',
   'fault-recovered': 'invariant 5: every fault is repaired within its bound (a server answering the heartbeat again)',
 } as const;
 

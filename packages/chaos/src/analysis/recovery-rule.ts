@@ -66,6 +66,7 @@ export function missingForService(view: HealthView, fault: FaultInProgress): str
   const missing: string[] = [];
   if (view.heartbeatPid === null) missing.push(NO_ANSWER);
   if (fault.kind === 'SIGSTOP' && !fault.holdDone) missing.push('SIGSTOP still held');
+  if (fault.kind === 'overload' && !fault.holdDone) missing.push('overload burst still running');
   if (replacesTarget(fault.kind)) {
     for (const t of fault.targets) if (t.tier === 'server' && view.heartbeatPid === t.pid) missing.push(`server ${t.pid} still answering`);
   }

@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_RESTART_POLICY, TripodError } from '@tripod/core';
-import { FAULT_KINDS, FAULT_TIERS, faultCombos, type FaultCombo, type FaultKind, type FaultTier } from '../faults/fault.js';
+import { DEFAULT_FAULT_KINDS, FAULT_KINDS, FAULT_TIERS, faultCombos, type FaultCombo, type FaultKind, type FaultTier } from '../faults/fault.js';
 
 export interface ChaosOptions {
   readonly durationMs: number;
@@ -17,6 +17,9 @@ export interface ChaosOptions {
   readonly host: string;
   readonly port: number | null;
   readonly path: string;
+  /** An overload fault's burst: its path and its keep-alive clients. */
+  readonly overloadPath: string;
+  readonly overloadClients: number;
   readonly concurrency: number;
   /** Share of the clients that keep one connection alive (the rest open one per request). */
   readonly keepAliveShare: number;
@@ -65,7 +68,9 @@ export const CHAOS_FLAGS: Readonly<Record<string, Spec>> = {
   'request-timeout-ms': { type: 'number', describe: 'a request without an answer this long counts as a timeout', default: 10_000 },
   'max-requests': { type: 'number', describe: 'stop the load after this many requests', default: 5_000_000 },
   tiers: { type: 'string', describe: `tiers to hit: ${FAULT_TIERS.join(', ')}`, default: FAULT_TIERS.join(',') },
-  faults: { type: 'string', describe: `fault kinds: ${FAULT_KINDS.join(', ')}`, default: FAULT_KINDS.join(',') },
+  faults: { type: 'string', describe: `fault kinds: ${FAULT_KINDS.join(', ')} (overload: a burst of --overload-clients keep-alive clients on --overload-path for the hold time, to the server only)`, default: DEFAULT_FAULT_KINDS.join(',') },
+  'overload-path': { type: 'string', describe: 'path the overload burst requests (point it at an expensive one)', default: '/' },
+  'overload-clients': { type: 'number', describe: 'keep-alive clients of an overload burst', default: 64 },
   'planned-stops': { type: 'boolean', describe: 'also send SIGTERM to the cop (a planned stop: refused connections are allowed until it is back)', default: false },
   'socket-activation': { type: 'boolean', describe: "hold the listening socket as systemd's tripod.socket does and pass it to every cop; --no-socket-activation lets the cop bind it (then a restarted cop that adopted its manager holds no socket)", default: true },
   'restart-sec': { type: 'number', describe: "the harness restarts a dead cop after this many seconds (systemd's RestartSec)", default: 1 },
@@ -110,7 +115,7 @@ function parseTiers(value: unknown): FaultTier[] {
 
 function parseKinds(value: unknown): FaultKind[] {
   const kinds = list(value).map((k) => {
-    const name = k.toUpperCase().startsWith('SIG') ? k.toUpperCase() : `SIG${k.toUpperCase()}`;
+    const name = k.toLowerCase() === 'overload' ? 'overload' : k.toUpperCase().startsWith('SIG') ? k.toUpperCase() : `SIG${k.toUpperCase()}`;
     if (!(FAULT_KINDS as readonly string[]).includes(name)) throw invalid('faults', k, `must be one of ${FAULT_KINDS.join(', ')}`);
     return name as FaultKind;
   });
@@ -155,6 +160,8 @@ export function validateOptions(raw: Record<string, unknown>, randomSeed: number
   if (repairBoundMs < recoveryBoundMs) throw invalid('repair-sec', raw['repair-sec'], `must be at least --recovery-sec (${recoveryBoundMs / 1000})`);
   const path = String(raw.path ?? '/');
   if (!path.startsWith('/')) throw invalid('path', path, 'must start with /');
+  const overloadPath = String(raw['overload-path'] ?? '/');
+  if (!overloadPath.startsWith('/')) throw invalid('overload-path', overloadPath, 'must start with /');
   const optionalPath = (flag: string) => (typeof raw[flag] === 'string' && raw[flag] !== '' ? resolve(cwd, raw[flag] as string) : null);
   return Object.freeze({
     durationMs: Math.round(num(raw, 'duration', 1, 86_400) * 1000),
@@ -166,6 +173,8 @@ export function validateOptions(raw: Record<string, unknown>, randomSeed: number
     host,
     port: (portRaw as number | undefined) ?? null,
     path,
+    overloadPath,
+    overloadClients: num(raw, 'overload-clients', 1, 1024, true),
     concurrency: num(raw, 'concurrency', 1, 256, true),
     keepAliveShare: num(raw, 'keepalive-share', 0, 1),
     requestRate: num(raw, 'request-rate', 0, 100_000),

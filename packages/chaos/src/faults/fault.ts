@@ -6,9 +6,21 @@ import type { Outcome } from '../load/outcome.js';
 export const FAULT_TIERS = ['cop', 'manager', 'server', 'manager+server'] as const;
 export type FaultTier = (typeof FAULT_TIERS)[number];
 
-/** SIGSTOP is held for a while, then SIGCONT; SIGUSR1 to the cop is a graceful server restart. */
-export const FAULT_KINDS = ['SIGKILL', 'SIGTERM', 'SIGSEGV', 'SIGABRT', 'SIGSTOP', 'SIGUSR1'] as const;
+/**
+ * SIGSTOP is held for a while, then SIGCONT; SIGUSR1 to the cop is a graceful server restart;
+ * overload is a burst of requests (its hold long) from many keep-alive clients at the server, which
+ * must kill nothing and fail nothing (issue 13: overload is not a hang).
+ */
+export const FAULT_KINDS = ['SIGKILL', 'SIGTERM', 'SIGSEGV', 'SIGABRT', 'SIGSTOP', 'SIGUSR1', 'overload'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** The kinds a campaign draws from unless told otherwise (overload is asked for: it needs an expensive path). */
+export const DEFAULT_FAULT_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((k) => k !== 'overload');
+
+/** Faults held for `holdMs` before they count as over (a stop, a burst). */
+export function isHeld(kind: FaultKind): boolean {
+  return kind === 'SIGSTOP' || kind === 'overload';
+}
 
 export interface FaultCombo {
   readonly tier: FaultTier;
@@ -27,7 +39,7 @@ export function isPlannedStop(combo: FaultCombo): boolean {
 
 /** True for faults after which the target must be a new process (not the same one resumed). */
 export function replacesTarget(kind: FaultKind): boolean {
-  return kind !== 'SIGSTOP' && kind !== 'SIGUSR1';
+  return kind !== 'SIGSTOP' && kind !== 'SIGUSR1' && kind !== 'overload';
 }
 
 /**
@@ -39,6 +51,7 @@ export function faultCombos(tiers: readonly FaultTier[], kinds: readonly FaultKi
   for (const tier of tiers) {
     for (const kind of kinds) {
       if (kind === 'SIGUSR1' && tier !== 'cop') continue;
+      if (kind === 'overload' && tier !== 'server') continue;
       if (isPlannedStop({ tier, kind }) && !plannedStops) continue;
       combos.push({ tier, kind });
     }
@@ -55,6 +68,6 @@ export function faultCombos(tiers: readonly FaultTier[], kinds: readonly FaultKi
 export function expectedFailures(combo: FaultCombo): readonly Outcome[] {
   if (isPlannedStop(combo)) return ['refused', 'reset'];
   const hitsServer = combo.tier === 'server' || combo.tier === 'manager+server';
-  if (hitsServer && combo.kind !== 'SIGTERM' && combo.kind !== 'SIGUSR1') return ['reset'];
+  if (hitsServer && combo.kind !== 'SIGTERM' && combo.kind !== 'SIGUSR1' && combo.kind !== 'overload') return ['reset'];
   return [];
 }

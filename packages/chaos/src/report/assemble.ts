@@ -38,11 +38,21 @@ export function recoveryViolations(faults: readonly FaultRecord[], bounds: { rea
     });
 }
 
+/** Overload faults after which another server answered: overload killed a server (issue 13). */
+export function overloadViolations(faults: readonly FaultRecord[]): Violation[] {
+  return faults
+    .filter((f) => f.kind === 'overload' && f.injectedAt !== null && f.servedBefore !== null && f.servedAfter !== f.servedBefore)
+    .map((f) => ({
+      invariant: 'overload-no-kill' as const, at: f.injectedAt!, fault: f.index,
+      message: `fault #${f.index} (server overload, ${f.holdMs} ms): server ${f.servedBefore} served before, ${f.servedAfter ?? 'none'} after`,
+    }));
+}
+
 /** Builds the report. */
 export function assembleReport(parts: CampaignParts, bounds: { readonly recoveryMs: number; readonly repairMs: number }): ChaosReport {
   const windows = faultWindows(parts.faults);
   const judged = parts.failures.map((f) => judgeFailure(f, windows));
-  const violations = [...parts.sampleViolations, ...failureViolations(judged, windows), ...recoveryViolations(parts.faults, bounds)].sort((a, b) => a.at - b.at);
+  const violations = [...parts.sampleViolations, ...failureViolations(judged, windows), ...recoveryViolations(parts.faults, bounds), ...overloadViolations(parts.faults)].sort((a, b) => a.at - b.at);
   const durationMs = parts.readyAt === null ? 0 : parts.loadEndedAt - parts.readyAt;
   const summary = summarize({ durationMs, planned: parts.schedule.length, faults: parts.faults, rows: parts.rows, failures: judged, violations });
   return {

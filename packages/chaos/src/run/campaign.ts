@@ -2,7 +2,7 @@
 // the first ready, then load + samples + faults for the duration, stop, check what is left, report.
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { findLockHolder, instanceGone, isInstanceTier, scanInstance, servingPid, waitUntil } from '@tripod/core';
+import { findLockHolder, instanceGone, isInstanceTier, scanInstance, servingPid, waitUntil, type RuntimePaths } from '@tripod/core';
 import type { ChaosOptions } from '../cli/options.js';
 import { BUCKET_MS } from '../analysis/buckets.js';
 import type { Violation } from '../analysis/invariant-names.js';
@@ -35,9 +35,10 @@ export interface CampaignResult {
   readonly ran: boolean;
 }
 
-async function waitReady(host: string, port: number, serverLock: string, aborted: () => boolean): Promise<number | null> {
+async function waitReady(host: string, port: number, paths: RuntimePaths, aborted: () => boolean): Promise<number | null> {
+  const serverLock = paths.lockFile('server');
   return waitUntil(async () => {
-    const pid = await servingPid({ host, port }, 1000);
+    const pid = await servingPid({ host, port }, 1000, paths.dir);
     return pid !== null && pid === findLockHolder(serverLock) ? pid : null;
   }, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 100, aborted });
 }
@@ -101,7 +102,7 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
   supervisor.begin();
   sampling.start();
 
-  const servingPid = await waitReady(options.host, setup.port, setup.paths.lockFile('server'), () => aborted);
+  const servingPid = await waitReady(options.host, setup.port, setup.paths, () => aborted);
   const readyAt = servingPid === null ? null : Date.now();
   const recorder = new RequestRecorder(readyAt ?? startedAt);
   const schedule = planSchedule({
@@ -134,6 +135,7 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
       targets: { paths: setup.paths, instance: setup.instance, isOurCop: (pid) => supervisor.isOurCop(pid) },
       origin: readyAt, lastInjectAt: readyAt + options.durationMs - options.cooldownMs, recoveryBoundMs: options.recoveryBoundMs,
       repairBoundMs: options.repairBoundMs,
+      overload: { path: options.overloadPath, clients: options.overloadClients, timeoutMs: options.requestTimeoutMs, onRecord: (r) => recorder.record(r) },
       aborted: () => aborted,
       onPhase: (phase, fault) => {
         sampling.phase = phase;

@@ -1,7 +1,8 @@
 // Runs the schedule: one fault at a time (the next waits until the previous one is repaired or its
 // bound passed, so each failure belongs to one fault), targets from the lock holders, a record each.
 import { servingPid, waitUntil } from '@tripod/core';
-import { isPlannedStop } from '../faults/fault.js';
+import { isHeld, isPlannedStop } from '../faults/fault.js';
+import { startLoad, type RequestRecord } from '../load/client.js';
 import type { Phase } from '../analysis/sample.js';
 import type { ChaosEvent, FaultRecord, FaultTarget } from '../report/model.js';
 import type { PlannedFault } from '../schedule/schedule.js';
@@ -17,6 +18,8 @@ export interface FaultLoopContext {
   readonly lastInjectAt: number;
   readonly recoveryBoundMs: number;
   readonly repairBoundMs: number;
+  /** An overload fault's burst; its requests are recorded with the campaign's own. */
+  readonly overload: { readonly path: string; readonly clients: number; readonly timeoutMs: number; onRecord(r: RequestRecord): void };
   aborted(): boolean;
   onPhase(phase: Phase, fault: number | null): void;
   onEvent(event: ChaosEvent): void;
@@ -39,21 +42,31 @@ async function runOne(planned: PlannedFault, ctx: FaultLoopContext): Promise<Fau
   const scheduledAt = ctx.origin + planned.atMs;
   const resolved = resolveTargets(planned.tier, ctx.targets);
   if ('reason' in resolved) return skipped(planned, scheduledAt, resolved.reason);
-  const servedBefore = await servingPid(ctx.health, HEARTBEAT_TIMEOUT_MS);
+  const servedBefore = await servingPid(ctx.health, HEARTBEAT_TIMEOUT_MS, ctx.health.paths.dir);
   const isPlanned = isPlannedStop(planned);
   ctx.onPhase(isPlanned ? 'planned-stop' : 'running', planned.index);
   const injectedAt = Date.now();
-  const reached: FaultTarget[] = sendFault(planned.kind, resolved.targets);
+  // An overload sends no signal: a burst of keep-alive clients at the server for the hold time.
+  const overload = planned.kind === 'overload';
+  const reached: FaultTarget[] = planned.kind === 'overload' ? resolved.targets : sendFault(planned.kind, resolved.targets);
   ctx.onEvent({ at: injectedAt, type: 'fault-injected', index: planned.index, tier: planned.tier, kind: planned.kind, targets: reached, holdMs: planned.holdMs });
-  let holdDone = planned.kind !== 'SIGSTOP';
-  const hold = planned.kind === 'SIGSTOP'
-    ? holdThenContinue(reached, planned.holdMs).then((continued) => {
+  let holdDone = !isHeld(planned.kind);
+  let hold: Promise<void> = Promise.resolve();
+  if (planned.kind === 'SIGSTOP') {
+    hold = holdThenContinue(reached, planned.holdMs).then((continued) => {
       holdDone = true;
       ctx.onEvent({ at: Date.now(), type: 'fault-continued', index: planned.index, continued });
-    })
-    : Promise.resolve();
-  // The bounds count from the injection, plus the hold for a SIGSTOP (it is over only when released).
-  const start = injectedAt + (planned.kind === 'SIGSTOP' ? planned.holdMs : 0);
+    });
+  } else if (overload) {
+    const { host, port } = ctx.health;
+    const burst = startLoad({ host, port, path: ctx.overload.path, keepAliveWorkers: ctx.overload.clients, newConnectionWorkers: 0, durationMs: planned.holdMs, timeoutMs: ctx.overload.timeoutMs }, ctx.overload.onRecord);
+    hold = burst.done.then((summary) => {
+      holdDone = true;
+      ctx.onEvent({ at: Date.now(), type: 'overload-done', index: planned.index, total: summary.total, failed: summary.total - summary.counts.ok, maxMs: summary.maxMs });
+    });
+  }
+  // The bounds count from the injection, plus the hold for a SIGSTOP or a burst (over only when released).
+  const start = injectedAt + (isHeld(planned.kind) ? planned.holdMs : 0);
   const result = await watchFault(ctx.health, () => ({ kind: planned.kind, targets: reached, servedBefore, holdDone }), start + ctx.repairBoundMs, ctx.aborted);
   await hold;
   ctx.onPhase('running', null);

@@ -29,7 +29,7 @@ export function resolveTargets(tier: FaultTier, ctx: TargetContext): { targets: 
 }
 
 /** Sends `kind` to each target that is still the same process; returns those it reached. */
-export function sendFault(kind: FaultKind, targets: readonly FaultTarget[]): FaultTarget[] {
+export function sendFault(kind: Exclude<FaultKind, 'overload'>, targets: readonly FaultTarget[]): FaultTarget[] {
   const reached: FaultTarget[] = [];
   for (const t of targets) {
     if (!isStillAlive(t)) continue;

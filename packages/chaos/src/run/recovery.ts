@@ -23,7 +23,7 @@ function holderView(path: string): HolderView | null {
 
 /** The instance as seen from outside right now. */
 export async function observeHealth(ctx: HealthContext): Promise<HealthView> {
-  const heartbeatPid = await servingPid(ctx, HEARTBEAT_TIMEOUT_MS);
+  const heartbeatPid = await servingPid(ctx, HEARTBEAT_TIMEOUT_MS, ctx.paths.dir);
   const holders = Object.fromEntries(TIERS.map((t) => [t, holderView(ctx.paths.lockFile(t))])) as Record<Tier, HolderView | null>;
   return { holders, heartbeatPid };
 }

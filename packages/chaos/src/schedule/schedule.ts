@@ -1,5 +1,5 @@
 // The fault schedule: a pure function of the seed and the campaign's shape, so `--seed` replays it.
-import type { FaultCombo, FaultKind, FaultTier } from '../faults/fault.js';
+import { isHeld, type FaultCombo, type FaultKind, type FaultTier } from '../faults/fault.js';
 import { integerBetween, mulberry32, pick } from './prng.js';
 
 export interface PlannedFault {
@@ -45,7 +45,7 @@ export function planSchedule(options: ScheduleOptions): PlannedFault[] {
     if (at > lastAt) break;
     const combo = pick(random, combos);
     const hold = integerBetween(random, holdMinMs, holdMaxMs);
-    faults.push({ index: faults.length + 1, atMs: Math.round(at), tier: combo.tier, kind: combo.kind, holdMs: combo.kind === 'SIGSTOP' ? hold : 0 });
+    faults.push({ index: faults.length + 1, atMs: Math.round(at), tier: combo.tier, kind: combo.kind, holdMs: isHeld(combo.kind) ? hold : 0 });
   }
   return faults;
 }

@@ -37,6 +37,12 @@ export interface TripodConfig {
   readonly probeTimeoutMs: number;
   /** Consecutive probe failures that mean "wedged". */
   readonly probeFailures: number;
+  /** A server whose main thread makes no progress (or whose liveness socket is silent) this long is wedged. */
+  readonly hangAfterMs: number;
+  /** Opt-in latency SLO: kill a server whose heartbeat through the port fails this long, even if it progresses. Null: never. */
+  readonly killOnSlowMs: number | null;
+  /** Opt-in: kill a server whose requests stay in flight with none completing this long. Null: never. */
+  readonly stallKillMs: number | null;
   /** A freshly started tier is not probed for failure during this time. */
   readonly startGraceMs: number;
   /** A server that has not reported ready within this time is killed. */
@@ -65,6 +71,9 @@ export const DEFAULTS = Object.freeze({
   checkIntervalMs: 1000,
   probeTimeoutMs: 1000,
   probeFailures: 2,
+  hangAfterMs: 2000,
+  killOnSlowMs: null,
+  stallKillMs: null,
   startGraceMs: 5000,
   launchTimeoutMs: 10_000,
   drainTimeoutMs: 10_000,

@@ -53,6 +53,13 @@ function listeners(value: unknown): Listener[] {
   return parsed;
 }
 
+/** An opt-in duration: absent, 0 or "off" is null (off). */
+function optionalMs(raw: Record<string, unknown>, field: string, min: number, max: number): number | null {
+  const value = raw[field];
+  if (value === undefined || value === null || value === 0 || value === '0' || value === 'off' || value === '') return null;
+  return integer(raw, field, 0, min, max);
+}
+
 function boolean(raw: Record<string, unknown>, field: string, fallback: boolean): boolean {
   const value = raw[field];
   if (value === undefined || value === null) return fallback;
@@ -130,6 +137,9 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
     checkIntervalMs,
     probeTimeoutMs,
     probeFailures: integer(raw, 'probeFailures', DEFAULTS.probeFailures, 1, 100),
+    hangAfterMs: integer(raw, 'hangAfterMs', DEFAULTS.hangAfterMs, 100, 600_000),
+    killOnSlowMs: optionalMs(raw, 'killOnSlowMs', 100, 3_600_000),
+    stallKillMs: optionalMs(raw, 'stallKillMs', 100, 86_400_000),
     startGraceMs: integer(raw, 'startGraceMs', DEFAULTS.startGraceMs, 0, 600_000),
     launchTimeoutMs: integer(raw, 'launchTimeoutMs', DEFAULTS.launchTimeoutMs, 100, 600_000),
     drainTimeoutMs: integer(raw, 'drainTimeoutMs', DEFAULTS.drainTimeoutMs, 0, 3_600_000),

@@ -1,6 +1,7 @@
 // The cop's status document, cop-status.json: written atomically by the cop after each check cycle,
 // read by ctl (status, reload) and metrics without asking anyone. Versioned like the manager's.
-import { int, list, literal, nullable, num, parseVersioned, record, shape, str, type Parsed } from './check.js';
+import { int, list, literal, nullable, num, oneOf, parseVersioned, record, shape, str, type Parsed } from './check.js';
+import { readLivenessReport, SERVER_VERDICTS, type LivenessReport, type ServerVerdict } from './liveness.js';
 
 export const COP_STATUS_VERSION = 1;
 
@@ -24,6 +25,19 @@ export interface ManagerExit {
   readonly at: number;
 }
 
+/** The cop's judgement of the server holding server.lock at its last check (docs/liveness.md). */
+export interface ServerLivenessView {
+  readonly pid: number;
+  readonly verdict: ServerVerdict;
+  /** The server's last liveness report: progress age, loop lag, in-flight requests, the oldest one's age. */
+  readonly liveness: LivenessReport | null;
+  /** When the liveness socket last answered, and how long the last probe took. */
+  readonly lastAnswerAt: number | null;
+  readonly livenessMs: number | null;
+  /** Heartbeat failures through the port in a row: a service signal, no reason to kill a server that progresses. */
+  readonly heartbeatFailures: number;
+}
+
 export interface CopStatus {
   readonly version: typeof COP_STATUS_VERSION;
   readonly cop: { readonly pid: number; readonly startedAt: number };
@@ -38,6 +52,8 @@ export interface CopStatus {
   readonly managerLastExit: ManagerExit | null;
   /** When the cop will start the next manager after a crash loop, or null. */
   readonly managerBackoffUntil: number | null;
+  /** The serving server's liveness as the cop judged it; null when no server holds server.lock. */
+  readonly server: ServerLivenessView | null;
 }
 
 /** The document of a cop that has just started and done nothing yet. */
@@ -54,10 +70,20 @@ export function initialCopStatus(pid: number, startedAt: number): CopStatus {
     lastReload: null,
     managerLastExit: null,
     managerBackoffUntil: null,
+    server: null,
   };
 }
 
 const readBeat = shape<Beat>({ ms: num, at: num });
+
+const readServerView = shape<ServerLivenessView>({
+  pid: int,
+  verdict: oneOf(SERVER_VERDICTS),
+  liveness: nullable(readLivenessReport),
+  lastAnswerAt: nullable(num),
+  livenessMs: nullable(num),
+  heartbeatFailures: int,
+});
 
 const readStatus = shape<CopStatus>({
   version: literal(COP_STATUS_VERSION),
@@ -71,6 +97,8 @@ const readStatus = shape<CopStatus>({
   lastReload: nullable(shape<ReloadReport>({ at: num, applied: list(str), needsRestart: list(str), error: nullable(str) })),
   managerLastExit: nullable(shape<ManagerExit>({ pid: nullable(int), code: nullable(int), signal: nullable(str), at: num })),
   managerBackoffUntil: nullable(num),
+  // Absent in a document written before liveness existed: read as null.
+  server: (v, path) => (v === undefined || v === null ? null : readServerView(v, path)),
 });
 
 /** A cop status document, or ERR_WIRE_VERSION / ERR_WIRE_INVALID. */

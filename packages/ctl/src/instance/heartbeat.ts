@@ -1,10 +1,13 @@
-// The server heartbeat as ctl uses it: core's probe through a listener, with the PID that answered.
-import { probeHeartbeat, type Listener } from '@tripod/core';
+// The server heartbeat as ctl uses it: core's probe through a listener, with the PID that answered
+// (the token it names, looked up among the instance's liveness sockets).
+import { pidOfToken, probeHeartbeat, type Listener } from '@tripod/core';
 
 export type Heartbeat = { readonly ok: true; readonly pid: number; readonly ms: number } | { readonly ok: false; readonly error: string; readonly ms: number };
 
 /** One heartbeat request with a deadline; never rejects. */
-export async function heartbeat(listener: Listener, timeoutMs: number): Promise<Heartbeat> {
+export async function heartbeat(listener: Listener, timeoutMs: number, runtimeDir: string): Promise<Heartbeat> {
   const result = await probeHeartbeat(listener, timeoutMs);
-  return result.ok ? { ok: true, pid: result.value, ms: result.ms } : result;
+  if (!result.ok) return result;
+  const pid = await pidOfToken(runtimeDir, result.value, timeoutMs);
+  return pid === null ? { ok: false, error: 'answered by a server that is not one of this instance', ms: result.ms } : { ok: true, pid, ms: result.ms };
 }

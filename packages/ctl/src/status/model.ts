@@ -41,6 +41,7 @@ export interface StatusReport {
   readonly notes: readonly string[];
   readonly rows: readonly TierRow[];
   readonly listeners: readonly ListenerRow[];
+  readonly load: ServerLoad | null;
 }
 
 /** A listener as the report shows it: "host:port", its queue and its limit. */
@@ -48,6 +49,24 @@ export interface ListenerRow {
   readonly listener: string;
   readonly queued: number | null;
   readonly backlog: number;
+}
+
+/** The cop's last judgement of the serving server: progress, overload (lag, in flight), stall. */
+export interface ServerLoad {
+  readonly pid: number;
+  readonly verdict: string;
+  readonly progressAgeMs: number | null;
+  readonly lagMs: number | null;
+  readonly inflight: number | null;
+  readonly oldestInflightMs: number | null;
+}
+
+function serverLoad(s: StatusSources): ServerLoad | null {
+  const view = s.cop?.server;
+  const holder = s.locks.server.holder;
+  if (!view || holder === null || view.pid !== holder || s.locks.cop.holder === null) return null;
+  const l = view.liveness;
+  return { pid: holder, verdict: view.verdict, progressAgeMs: l?.progressAgeMs ?? null, lagMs: l?.lagMs ?? null, inflight: l?.inflight ?? null, oldestInflightMs: l?.oldestInflightMs ?? null };
 }
 
 const secs = (ms: number): number => Math.round(ms / 100) / 10;
@@ -153,8 +172,12 @@ function degradedReasons(s: StatusSources, rows: readonly TierRow[], backoff: Re
     else if (managerStatus(s)?.goal === 'stop') reasons.push('server is stopped on request (tripod server start)');
     else reasons.push('server is down');
   } else if (s.server && !s.server.ok) {
-    reasons.push(`server (PID ${server.holder}) does not answer the heartbeat: ${s.server.error}`);
+    const load = serverLoad(s);
+    const why = load?.verdict === 'busy' ? ' (overloaded, but making progress: not killed)' : '';
+    reasons.push(`server (PID ${server.holder}) does not answer the heartbeat: ${s.server.error}${why}`);
   }
+  const load = serverLoad(s);
+  if (load?.verdict === 'stalled') reasons.push(`server (PID ${load.pid}) is stalled: ${load.inflight} requests in flight, the oldest ${secs(load.oldestInflightMs ?? 0)}s old, none completing`);
   for (const row of rows) if (row.state.startsWith('stopped (') && row.pid !== null) reasons.push(`${row.tier} PID ${row.pid} is stopped (SIGSTOP)`);
   return reasons;
 }
@@ -204,5 +227,6 @@ export function buildReport(s: StatusSources): StatusReport {
     notes,
     rows,
     listeners: s.listeners.map((l) => ({ listener: listenerText(l), queued: l.queued, backlog: l.backlog })),
+    load: s.dir === 'ok' ? serverLoad(s) : null,
   };
 }

@@ -19,6 +19,11 @@ export function renderStatus(r: StatusReport): string {
     const body = r.rows.map((row) => [row.tier, dash(row.pid), row.state, duration(row.uptimeSeconds), dash(row.restarts), dash(row.lastExit), heartbeat(row), dash(row.backoff)]);
     lines.push(table([header, ...body]));
   }
+  if (r.load) {
+    const { verdict, lagMs, inflight, oldestInflightMs, progressAgeMs } = r.load;
+    const ms = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
+    lines.push('', `server load: ${verdict}; event-loop lag ${ms(lagMs)}, ${inflight ?? '-'} in flight (oldest ${ms(oldestInflightMs)}), last progress ${ms(progressAgeMs)} ago`);
+  }
   if (r.listeners.length > 0) {
     lines.push('');
     lines.push(table([['LISTENER', 'QUEUED', 'BACKLOG'], ...r.listeners.map((l) => [l.listener, l.queued === null ? 'not listening' : String(l.queued), String(l.backlog)])]));

@@ -72,7 +72,7 @@ export async function gatherStatus(ctl: Ctl): Promise<StatusSources> {
     : { status: readManagerStatus(ctl.paths), live: false, error: 'manager.lock is not held', ms: null };
   const fileStatus = manager.status;
   const listeners = knownListeners(ctl, fileStatus);
-  const server = locks.server.holder !== null && listeners[0] ? await heartbeat(listeners[0], HEARTBEAT_TIMEOUT_MS) : null;
+  const server = locks.server.holder !== null && listeners[0] ? await heartbeat(listeners[0], HEARTBEAT_TIMEOUT_MS, runtimeDir) : null;
   const depths = manager.live && fileStatus ? fileStatus.listeners : queueDepths(listeners, fileStatus?.backlog ?? ctl.config.backlog);
   const boot = bootTimeMs();
   const pids = new Set<number>();

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createProgressBuffer, ProgressWriter, readProgress, reportFromProgress } from '../src/liveness/progress.js';
+import { livenessDir, livenessSocketPath, pidOfLivenessSocket, sweepLivenessSockets } from '../src/liveness/socket-path.js';
+import { formatLivenessReport, parseLivenessReport, type LivenessReport } from '../src/wire/liveness.js';
+
+const REPORT: LivenessReport = { version: 1, pid: 42, token: 'abc', progressAgeMs: 3.5, turns: 7, lagMs: 120, inflight: 2, started: 9, completed: 7, oldestInflightMs: 800 };
+
+test('a liveness report survives the trip through its line', () => {
+  const parsed = parseLivenessReport(formatLivenessReport(REPORT).trim());
+  assert.ok(parsed.ok);
+  assert.deepEqual(parsed.value, REPORT);
+});
+
+test('a report off the contract is refused, naming the field', () => {
+  const bad = (over: Record<string, unknown>) => {
+    const parsed = parseLivenessReport(JSON.stringify({ ...REPORT, ...over }));
+    assert.ok(!parsed.ok);
+    return parsed.error;
+  };
+  assert.equal(bad({ version: 2 }).code, 'ERR_WIRE_VERSION');
+  assert.match(bad({ progressAgeMs: 'soon' }).message, /progressAgeMs: expected a number/);
+  assert.match(bad({ inflight: -1 }).message, /inflight: expected a count/);
+  assert.match(bad({ token: undefined }).message, /token: expected a string/);
+  const notJson = parseLivenessReport('hello');
+  assert.ok(!notJson.ok && notJson.error.code === 'ERR_WIRE_INVALID');
+});
+
+test('the report is what the main thread wrote, aged on the reader\'s clock', () => {
+  const buffer = createProgressBuffer();
+  const writer = new ProgressWriter(buffer);
+  const first = writer.requestStarted();
+  writer.setOldest(first);
+  writer.requestStarted();
+  writer.requestFinished();
+  writer.tick(first + 1000n, 250_000n);
+  const snapshot = readProgress(buffer);
+  const report = reportFromProgress(snapshot, Number(first) + 501_000, 7, 'tok');
+  assert.deepEqual(
+    [report.turns, report.started, report.completed, report.inflight, report.lagMs, report.progressAgeMs, report.oldestInflightMs],
+    [1, 2, 1, 1, 250, 500, 501],
+  );
+  writer.setOldest(0n);
+  assert.equal(reportFromProgress(readProgress(buffer), Number(first), 7, 'tok').oldestInflightMs, 0, 'nothing in flight: no age');
+});
+
+test('one liveness socket per server PID, and back', () => {
+  assert.equal(livenessSocketPath('/run/tripod', 1234), '/run/tripod/live/1234.sock');
+  assert.equal(pidOfLivenessSocket('1234.sock'), 1234);
+  assert.equal(pidOfLivenessSocket('x.sock'), null);
+});
+
+test('the sockets of servers that are gone are swept, the others and foreign files left alone', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tripod-live-'));
+  try {
+    mkdirSync(livenessDir(dir));
+    for (const name of ['10.sock', '11.sock', 'notes.txt']) writeFileSync(join(livenessDir(dir), name), '');
+    assert.deepEqual(sweepLivenessSockets(dir, (pid) => pid === 11), [10]);
+    assert.deepEqual(readdirSync(livenessDir(dir)).sort(), ['11.sock', 'notes.txt']);
+    assert.deepEqual(sweepLivenessSockets(join(dir, 'missing')), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,96 @@
+// The main thread's half of liveness: a progress timer, request accounting, and the worker that
+// answers the cop. Every request start and end counts as progress too, so a loop turn that runs many
+// requests back to back (an overloaded server) still shows progress between timer ticks.
+import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Worker } from 'node:worker_threads';
+import { createProgressBuffer, monotonicUs, ProgressWriter } from '@tripod/core/liveness/progress';
+import { livenessDir, livenessSocketPath } from '@tripod/core/liveness/socket-path';
+import type { LivenessWorkerData, LivenessWorkerMessage } from './worker.js';
+
+/** The progress timer's period. */
+export const TICK_MS = 50;
+const TICK_US = BigInt(TICK_MS * 1000);
+/** Lag is the largest timer lateness over a window this long (and the one before it). */
+const LAG_WINDOW_US = 1_000_000n;
+
+export interface Liveness {
+  /** The server's secret: the heartbeat answers with it instead of its PID. */
+  readonly token: string;
+  /** Counts an application request from now until its response closes. */
+  track(req: IncomingMessage, res: ServerResponse): void;
+  /** Starts the worker serving the liveness socket; resolves once it listens (or with why it cannot). */
+  serve(runtimeDir: string): Promise<string | null>;
+  /** Stops the timer and the worker and removes the socket. */
+  stop(): void;
+}
+
+export function createLiveness(): Liveness {
+  const buffer = createProgressBuffer();
+  const writer = new ProgressWriter(buffer);
+  const token = randomBytes(18).toString('base64url');
+  const inflight = new Map<IncomingMessage, bigint>();
+  let last = monotonicUs();
+  let windowStart = last;
+  let windowMax = 0n;
+  let previousMax = 0n;
+  const timer = setInterval(() => {
+    const now = monotonicUs();
+    const late = now - last - TICK_US;
+    last = now;
+    if (now - windowStart >= LAG_WINDOW_US) {
+      previousMax = windowMax;
+      windowMax = 0n;
+      windowStart = now;
+    }
+    if (late > windowMax) windowMax = late;
+    writer.tick(now, windowMax > previousMax ? windowMax : previousMax);
+  }, TICK_MS);
+  timer.unref();
+
+  let worker: Worker | null = null;
+  let socketPath: string | null = null;
+  const removeSocket = () => {
+    if (socketPath === null) return;
+    try {
+      unlinkSync(socketPath);
+    } catch {
+      // already gone
+    }
+  };
+
+  return {
+    token,
+    track(req, res) {
+      const at = writer.requestStarted();
+      inflight.set(req, at);
+      if (inflight.size === 1) writer.setOldest(at);
+      res.once('close', () => {
+        inflight.delete(req);
+        writer.requestFinished();
+        const oldest = inflight.values().next();
+        writer.setOldest(oldest.done ? 0n : oldest.value);
+      });
+    },
+    serve(runtimeDir) {
+      const data: LivenessWorkerData = { buffer, dir: livenessDir(runtimeDir), path: livenessSocketPath(runtimeDir, process.pid), pid: process.pid, token };
+      socketPath = data.path;
+      process.once('exit', removeSocket);
+      return new Promise((resolve) => {
+        const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false });
+        worker = w;
+        w.unref();
+        w.once('message', (message: LivenessWorkerMessage) => resolve(message.type === 'listening' ? null : message.error));
+        w.once('error', (err) => resolve(err.message));
+        w.once('exit', (code) => resolve(`liveness worker exited with code ${code}`));
+      });
+    },
+    stop() {
+      clearInterval(timer);
+      void worker?.terminate();
+      worker = null;
+      removeSocket();
+    },
+  };
+}
