@@ -19,8 +19,18 @@ export interface Host {
   readonly isDraining: boolean;
 }
 
+/**
+ * Requests a keep-alive connection carries in a pool before its response says `Connection: close`.
+ * Servers sharing one accept queue take a burst of new connections unevenly (whichever process wakes
+ * first accepts many), and keep-alive keeps that spread for the connection's life: measured, 50 of 50
+ * connections on one server of two. Recycling each connection after this many requests lets the
+ * shared queue spread them again (the idler server wins the accept race): 1.05–1.12 × the fair share,
+ * at the cost of one reconnect per 100 requests. docs/pool.md "Balance".
+ */
+export const POOL_MAX_REQUESTS_PER_SOCKET = 100;
+
 /** `liveness` counts the application's requests (not the heartbeat's) as progress and in-flight work; its token answers the heartbeat. */
-export function createHost(app: RequestHandler, onAppError: (err: unknown) => void, liveness: Liveness): Host {
+export function createHost(app: RequestHandler, onAppError: (err: unknown) => void, liveness: Liveness, options: { readonly pooled?: boolean } = {}): Host {
   const connections = new Set<Socket>();
   let draining = false;
   let onEmpty: (() => void) | null = null;
@@ -47,6 +57,7 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
   };
 
   const server = createServer(handle);
+  if (options.pooled) server.maxRequestsPerSocket = POOL_MAX_REQUESTS_PER_SOCKET;
   server.on('connection', (socket: Socket) => {
     connections.add(socket);
     socket.once('close', () => {

@@ -73,7 +73,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
       if (error === null) log.debug('server.liveness', { socket: livenessSocketPath(config.runtimeDir, process.pid) });
       else log.error('server.liveness-failed', { error });
     });
-    const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }), liveness);
+    const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }), liveness, { pooled: config.servers > 1 });
     if (options.standby) {
       tellManager({ type: 'standby', pid: process.pid });
       void log.activate();
