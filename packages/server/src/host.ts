@@ -34,12 +34,20 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
   const connections = new Set<Socket>();
   let draining = false;
   let onEmpty: (() => void) | null = null;
+  // Not Node's maxRequestsPerSocket: past its limit it answers 503 to a client that sends on; closing
+  // after the response (as a drain does) fails nothing for a client that honours Connection: close.
+  const served = new WeakMap<Socket, number>();
+  const isRecycled = (socket: Socket): boolean => {
+    const n = (served.get(socket) ?? 0) + 1;
+    served.set(socket, n);
+    return n >= POOL_MAX_REQUESTS_PER_SOCKET;
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     // While draining, each connection's next response closes it. An idle keep-alive connection is not
     // closed any sooner than keepAliveTimeout would close it anyway: closing it early races with a
     // client that is sending its next request right then, and fails that request.
-    if (draining) res.setHeader('connection', 'close');
+    if (draining || (options.pooled && isRecycled(req.socket))) res.setHeader('connection', 'close');
     if (req.url === HEARTBEAT_PATH) {
       const body = heartbeatBody(liveness.token);
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
@@ -57,7 +65,6 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
   };
 
   const server = createServer(handle);
-  if (options.pooled) server.maxRequestsPerSocket = POOL_MAX_REQUESTS_PER_SOCKET;
   server.on('connection', (socket: Socket) => {
     connections.add(socket);
     socket.once('close', () => {
