@@ -28,11 +28,11 @@ const holders = (inst: Instance) => findSlotHolders(inst.dir).map((h) => h.pid);
  * and a standby is ready; returns the holders by slot.
  */
 let lastSeen = '';
-async function poolServing(inst: Instance, size: number, timeoutMs = 15_000, gone: readonly number[] = []): Promise<number[]> {
-  return waitFor(`a pool of ${size} serving with a ready standby`, () => {
+async function poolServing(inst: Instance, size: number, timeoutMs = 15_000, gone: readonly number[] = [], standby = true): Promise<number[]> {
+  return waitFor(`a pool of ${size} serving${standby ? ' with a ready standby' : ''}`, () => {
     lastSeen = JSON.stringify({ status: status(inst), held: findSlotHolders(inst.dir) });
     const s = status(inst);
-    if (!s || s.size !== size || s.phase !== 'serving' || !s.servers.some((x) => x.role === 'standby' && x.standbyReady)) return null;
+    if (!s || s.size !== size || s.phase !== 'serving' || (standby && !s.servers.some((x) => x.role === 'standby' && x.standbyReady))) return null;
     if (s.slots.some((slot) => gone.includes(slot.pid!))) return null;
     const held = findSlotHolders(inst.dir);
     const ok = s.slots.every((slot) => held.some((h) => h.slot === slot.slot && h.pid === slot.pid)) && held.filter((h) => h.slot < size).length === size;
@@ -115,30 +115,37 @@ test('N=4: SIGKILL of two servers at once under load refuses nothing', async () 
   await inst.cleanup();
 });
 
-test('N=2: a SIGSTOPped server is found on its own liveness and replaced within the bound while the other serves', async () => {
+test('N=2: a SIGSTOPped server is found on its own liveness and replaced within the bound while the other serves', async (t) => {
   const inst = await startInstance({ args: ['--servers', '2'] });
   started.push(inst);
   const first = await poolServing(inst, 2);
-  let maxMs = 0;
+  const records: { at: number; ms: number }[] = [];
   // New connections only: the kernel hands them to whichever server accepts, never to the frozen one.
   const load = startLoad({ port: inst.port, newConnectionWorkers: 3, keepAliveWorkers: 0, durationMs: 60_000, timeoutMs: 10_000 }, (r) => {
-    maxMs = Math.max(maxMs, r.ms);
+    records.push({ at: r.at, ms: r.ms });
   });
   let replacedMs = 0;
+  let frozenAt = 0;
   try {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const frozenAt = Date.now();
+    await waitFor('load running', () => records.length >= 30, 5000);
+    frozenAt = Date.now();
     process.kill(first[1]!, 'SIGSTOP');
-    await poolServing(inst, 2, 10_000, [first[1]!]);
+    await poolServing(inst, 2, 10_000, [first[1]!], false);
     replacedMs = Date.now() - frozenAt;
   } finally {
     load.stop();
   }
   const summary = await load.done;
   assert.equal(failures(summary.counts), 0, JSON.stringify(summary.counts));
-  // hangAfterMs (2 s) + a check interval + the replacement, with room for a loaded 2-core machine.
-  assert.ok(replacedMs < 4000, `replaced after ${replacedMs} ms\n${events(inst)}`);
-  assert.ok(maxMs < 250, `the longest request took ${maxMs} ms`);
+  // hangAfterMs (2 s) + a check interval + the kill grace the cop gives a SIGTERM (1 s here) + the
+  // standby's promotion, with room for a loaded 2-core machine.
+  assert.ok(replacedMs < 5000, `replaced after ${replacedMs} ms\n${events(inst)}`);
+  // While it is frozen and not yet judged (hangAfterMs is 2 s), the other server serves every new
+  // connection: none started in that window waits for the frozen one (target < 100 ms on an idle machine).
+  const frozenWindow = records.filter((r) => r.at >= frozenAt && r.at < frozenAt + 1500);
+  const maxMs = Math.max(...frozenWindow.map((r) => r.ms));
+  t.diagnostic(`replaced after ${replacedMs} ms; ${frozenWindow.length} requests while frozen, longest ${maxMs} ms`);
+  assert.ok(frozenWindow.length > 0 && maxMs < 1000, `${frozenWindow.length} requests while frozen, longest ${maxMs} ms`);
   assert.equal(status(inst)!.slots[0]!.pid, first[0], 'slot 0 untouched');
   await inst.cleanup();
 });
