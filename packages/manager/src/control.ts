@@ -8,7 +8,7 @@ export interface ControlTarget {
   /** The ping answer, from memory only: no /proc reads on the heartbeat path. */
   ping(): PingReply;
   dispatch(event: SupervisorEvent): void;
-  /** Grows or shrinks the pool to `size` servers now (a later reload of `servers` overrides it). */
+  /** Grows or shrinks the pool to `size` servers now (the next reload sets it back to the configured `servers`). */
   scale(size: number): ScaleReply;
   reload(args?: Record<string, unknown>): Promise<ReloadReply>;
   shutdown(): void;
