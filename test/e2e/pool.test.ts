@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { controlRequest, findSlotHolders, readJsonFile, waitFor } from '@tripod/core';
 import { startLoad } from '@tripod/chaos';
-import { FIXTURES, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
+import { writeFileSync } from 'node:fs';
+import { FIXTURES, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
+import { tripod } from './ctl-run.js';
 
 const started: Instance[] = [];
 after(async () => {
@@ -155,12 +157,31 @@ test('scale 1 → 3 → 1 under load (tripod server scale) fails no request', as
   started.push(inst);
   const one = await poolServing(inst, 1);
   const summary = await underLoad(inst, async () => {
-    await controlRequest(inst.paths.controlSocket, { cmd: 'server-scale', args: { size: 3 } }, 5000);
+    const scaled = await tripod(['server', 'scale', '3', '--runtime-dir', inst.dir]);
+    assert.equal(scaled.code, 0, scaled.stderr);
     const three = await poolServing(inst, 3, 20_000);
     assert.equal(three[0], one[0], 'slot 0 keeps its server');
     await controlRequest(inst.paths.controlSocket, { cmd: 'server-scale', args: { size: 1 } }, 5000);
     await poolServing(inst, 1);
     await waitFor('the dropped slots let their locks go', () => holders(inst).length === 1, 10_000);
+  });
+  assert.equal(failures(summary.counts), 0, JSON.stringify(summary.counts));
+  await inst.cleanup();
+});
+
+test('a reload that changes servers grows the pool under load and fails no request', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'tripod.json');
+  writeFileSync(file, JSON.stringify({ servers: 1 }));
+  const inst = await startInstance({ dir, args: ['--config', file] });
+  started.push(inst);
+  await poolServing(inst, 1);
+  const summary = await underLoad(inst, async () => {
+    writeFileSync(file, JSON.stringify({ servers: 2 }));
+    const reloaded = await tripod(['reload', '--json', '--runtime-dir', dir]);
+    assert.equal(reloaded.code, 0, reloaded.stderr);
+    assert.deepEqual((JSON.parse(reloaded.stdout) as { applied: string[] }).applied, ['servers']);
+    await poolServing(inst, 2);
   });
   assert.equal(failures(summary.counts), 0, JSON.stringify(summary.counts));
   await inst.cleanup();
