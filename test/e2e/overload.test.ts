@@ -22,6 +22,8 @@ const CLIENTS = 64;
 const LOAD_MS = 8000;
 /** Defaults, but a 1 s start grace so the whole load runs after it (today's default is 5 s). */
 const DEFAULTS_SHORT_GRACE = ['--start-grace-ms', '1000'];
+/** The hang bound on the defaults, as in hang.test.ts. */
+const BOUND_MS = 12_000;
 
 const failures = (s: LoadSummary) => s.total - s.counts.ok;
 const load = (port: number) => startLoad({ port, keepAliveWorkers: CLIENTS, newConnectionWorkers: 0, durationMs: LOAD_MS, timeoutMs: 30_000 });
@@ -59,7 +61,7 @@ test(`${CLIENTS} keep-alive clients on a 20 ms-CPU handler: no kill, no failure 
   started.push(inst);
   const serverPid = inst.holder('server');
   const managerPid = inst.holder('manager');
-  await waitFor('the cop judging the server', () => copStatus(inst).server?.pid === serverPid, 5000, 100);
+  await waitFor('the cop judging the server', () => copStatus(inst).server?.pid === serverPid, 15_000, 100);
 
   const running = load(inst.port);
   const verdicts = new Set<string>();
@@ -88,21 +90,32 @@ test(`${CLIENTS} keep-alive clients on a 20 ms-CPU handler: no kill, no failure 
   assert.match(metrics.stdout, /tripod_server_verdict\{verdict="busy"\} 1/);
 });
 
-test('under the same overload, a handler that spins forever is still replaced within the bound', async () => {
+test('under the same overload, a handler that spins forever, then a SIGSTOP, are still replaced within the bound', async () => {
   const inst = await startInstance({ fast: false, args: ['--app', CPU_APP, ...DEFAULTS_SHORT_GRACE] });
   started.push(inst);
   const server = identify(inst.holder('server')!)!;
-  await waitFor('the cop judging the server', () => copStatus(inst).server?.pid === server.pid, 5000, 100);
+  await waitFor('the cop judging the server', () => copStatus(inst).server?.pid === server.pid, 15_000, 100);
   const running = startLoad({ port: inst.port, keepAliveWorkers: 32, newConnectionWorkers: 0, durationMs: 20_000, timeoutMs: 30_000 });
   try {
     const spunAt = Date.now();
     void httpGet(inst.port, '/spin', '127.0.0.1', 30_000).catch(() => undefined);
-    // Defaults: progress older than 2 s is a hang; checks every 1 s; then the kill and a warm standby.
-    await waitFor('the spinning server gone and replaced', async () => !isStillAlive(server) && inst.holder('server') !== null, 8000, 100);
+    // Defaults: progress older than 2 s is a hang, checks every 1 s, then SIGTERM, 1.5 s of kill grace,
+    // SIGKILL and the warm standby: the bound of hang.test.ts, which this load must not stretch.
+    await waitFor('the spinning server gone and replaced', async () => !isStillAlive(server) && inst.holder('server') !== null, BOUND_MS, 100);
     const replacedMs = Date.now() - spunAt;
-    assert.ok(replacedMs < 8000, `replaced after ${replacedMs} ms`);
+    assert.ok(replacedMs < BOUND_MS, `replaced after ${replacedMs} ms`);
     assert.match(inst.output(), /kill\.decide .*targetTier=server .*reason=no progress for/);
     assert.equal(copStatus(inst).kills?.server?.hang, 1);
+
+    // The replacement, stopped while the load goes on: its liveness socket falls silent.
+    const next = identify(inst.holder('server')!)!;
+    await waitFor('the cop judging the replacement', () => copStatus(inst).server?.pid === next.pid && copStatus(inst).server?.verdict !== 'starting', 15_000, 100);
+    const stoppedAt = Date.now();
+    process.kill(next.pid, 'SIGSTOP');
+    await waitFor('the stopped server gone and replaced', async () => !isStillAlive(next) && inst.holder('server') !== null, BOUND_MS, 100);
+    assert.ok(Date.now() - stoppedAt < BOUND_MS, `replaced after ${Date.now() - stoppedAt} ms`);
+    assert.match(inst.output(), /kill\.decide .*reason=liveness socket silent for/);
+    assert.equal(copStatus(inst).kills?.server?.hang, 2);
     assert.equal(copStatus(inst).kills?.manager, undefined, 'the manager was left alone');
   } finally {
     running.stop();
@@ -118,15 +131,30 @@ test('requests that never complete while the loop turns: reported stalled, not k
   const view = await waitFor('the cop reporting the server stalled', () => {
     const s = copStatus(inst).server;
     return s?.verdict === 'stalled' ? s : null;
-  }, 10_000, 100);
+  }, 20_000, 100);
   assert.equal(view.liveness?.inflight, 3);
-  // The cop keeps judging it past twice the hang limit, and the server still serves, never killed.
-  await waitFor('the cop seeing a 4 s old stuck request', () => (copStatus(inst).server?.liveness?.oldestInflightMs ?? 0) >= 4000, 8000, 200);
-  assert.equal((await httpGet(inst.port, '/')).body, 'ok\n');
-  assert.equal(inst.holder('server'), serverPid);
-  assert.equal(await servingPid(inst.port), serverPid);
-  assert.deepEqual(copStatus(inst).kills ?? {}, {});
+  // The cop keeps judging it past twice the hang limit, and never kills it.
+  await waitFor('the cop seeing a 4 s old stuck request', () => (copStatus(inst).server?.liveness?.oldestInflightMs ?? 0) >= 4000, 20_000, 200);
+  assert.equal(copStatus(inst).server?.verdict, 'stalled');
   const status = await tripod(['status', '--runtime-dir', inst.dir], { timeoutMs: 10_000 });
   assert.match(status.stdout, /stalled: 3 requests in flight/);
   assert.match(inst.output(), /server\.stalled/);
+  assert.equal(inst.holder('server'), serverPid);
+  assert.equal(await servingPid(inst.port), serverPid);
+  assert.deepEqual(copStatus(inst).kills ?? {}, {});
+  // Other paths still answer (a completed request ends the "none completes" verdict; the stuck ones stay in flight).
+  assert.equal((await httpGet(inst.port, '/')).body, 'ok\n');
+});
+
+test('--stall-kill-ms opts in: a server whose requests all stay stuck that long is replaced', async () => {
+  const inst = await startInstance({ fast: false, args: ['--app', join(FIXTURES, 'stuck.mjs'), ...DEFAULTS_SHORT_GRACE, '--stall-kill-ms', '4000'] });
+  started.push(inst);
+  const server = identify(inst.holder('server')!)!;
+  const stuckAt = Date.now();
+  for (let i = 0; i < 2; i++) void httpGet(inst.port, '/stuck', '127.0.0.1', 60_000).catch(() => undefined);
+  await waitFor('the stalled server gone and replaced', async () => !isStillAlive(server) && inst.holder('server') !== null, 20_000, 100);
+  assert.ok(Date.now() - stuckAt >= 4000, 'not before the stall reached --stall-kill-ms');
+  assert.equal(copStatus(inst).kills?.server?.stall, 1, inst.output());
+  assert.match(inst.output(), /kill\.decide .*reason=2 requests in flight, none completed for/);
+  assert.equal((await httpGet(inst.port, '/')).body, 'ok\n');
 });

@@ -45,18 +45,33 @@ function serverRuntimeDirs(): Set<string> {
 export async function servingPid(port: number): Promise<number | null> {
   const beat = await probeHeartbeat({ host: '127.0.0.1', port }, 2000);
   if (!beat.ok) return null;
+  // A token is one server's for life: once mapped, no more lookups.
+  const known = pidByToken.get(beat.value);
+  if (known !== undefined) return known;
   const tried = new Set<string>();
   // The directories seen last time first: the /proc scan is only needed for an instance not seen yet.
-  for (const dirs of [() => knownDirs, serverRuntimeDirs]) {
+  for (const dirs of [() => knownDirs, scanAtMostEvery500Ms]) {
     for (const dir of dirs()) {
       if (tried.has(dir)) continue;
       tried.add(dir);
       knownDirs.add(dir);
-      const pid = await pidOfToken(dir, beat.value, 1000);
-      if (pid !== null) return pid;
+      const pid = pidOfToken(dir, beat.value);
+      if (pid !== null) {
+        pidByToken.set(beat.value, pid);
+        return pid;
+      }
     }
   }
   return null;
 }
 
 const knownDirs = new Set<string>();
+let lastScanAt = 0;
+
+/** The /proc scan is costly on a loaded machine: a caller polling for a server not up yet scans twice a second at most. */
+function scanAtMostEvery500Ms(): Set<string> {
+  if (Date.now() - lastScanAt < 500) return new Set();
+  lastScanAt = Date.now();
+  return serverRuntimeDirs();
+}
+const pidByToken = new Map<string, number>();

@@ -55,5 +55,5 @@ export function probeHeartbeat(listener: HeartbeatTarget, timeoutMs: number): Pr
 /** The PID of the server of `runtimeDir` answering through host:port, or null (no answer in time, not a server, not one of this instance's). */
 export async function servingPid(target: HeartbeatTarget, timeoutMs: number, runtimeDir: string): Promise<number | null> {
   const result = await probeHeartbeat(target, timeoutMs);
-  return result.ok ? pidOfToken(runtimeDir, result.value, timeoutMs) : null;
+  return result.ok ? pidOfToken(runtimeDir, result.value) : null;
 }

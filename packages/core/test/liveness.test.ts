@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createProgressBuffer, ProgressWriter, readProgress, reportFromProgress } from '../src/liveness/progress.js';
-import { livenessDir, livenessSocketPath, pidOfLivenessSocket, sweepLivenessSockets } from '../src/liveness/socket-path.js';
+import { livenessDir, livenessSocketPath, pidOfLivenessSocket, sweepLivenessSockets, tokenFilePath } from '../src/liveness/socket-path.js';
+import { pidOfToken } from '../src/liveness/whose-token.js';
 import { formatLivenessReport, parseLivenessReport, type LivenessReport } from '../src/wire/liveness.js';
 
 const REPORT: LivenessReport = { version: 1, pid: 42, token: 'abc', progressAgeMs: 3.5, turns: 7, lagMs: 120, inflight: 2, started: 9, completed: 7, oldestInflightMs: 800 };
@@ -57,10 +58,26 @@ test('the sockets of servers that are gone are swept, the others and foreign fil
   const dir = mkdtempSync(join(tmpdir(), 'tripod-live-'));
   try {
     mkdirSync(livenessDir(dir));
-    for (const name of ['10.sock', '11.sock', 'notes.txt']) writeFileSync(join(livenessDir(dir), name), '');
+    for (const name of ['10.sock', '10.token', '11.sock', '11.token', 'notes.txt']) writeFileSync(join(livenessDir(dir), name), '');
     assert.deepEqual(sweepLivenessSockets(dir, (pid) => pid === 11), [10]);
-    assert.deepEqual(readdirSync(livenessDir(dir)).sort(), ['11.sock', 'notes.txt']);
+    assert.deepEqual(readdirSync(livenessDir(dir)).sort(), ['11.sock', '11.token', 'notes.txt']);
     assert.deepEqual(sweepLivenessSockets(join(dir, 'missing')), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a heartbeat token names its server through the token files, and nothing else does', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tripod-token-'));
+  try {
+    mkdirSync(livenessDir(dir));
+    writeFileSync(tokenFilePath(dir, 31), 'token-of-31');
+    writeFileSync(tokenFilePath(dir, 32), 'token-of-32');
+    writeFileSync(join(livenessDir(dir), 'x.token'), 'token-of-x');
+    assert.equal(pidOfToken(dir, 'token-of-32'), 32);
+    assert.equal(pidOfToken(dir, 'token-of-x'), null);
+    assert.equal(pidOfToken(dir, 'token-of'), null, 'a prefix is not the token');
+    assert.equal(pidOfToken(join(dir, 'missing'), 'token-of-31'), null);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -43,6 +43,19 @@ test('defaults', () => {
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.listen) && Object.isFrozen(config.listen[0]) && Object.isFrozen(config.restart));
 });
 
+test('liveness: hangAfterMs defaults to 2000; kill-on-slow and stall-kill are off unless a duration is given', () => {
+  const config = validateConfig({}, CWD);
+  assert.equal(config.hangAfterMs, 2000);
+  assert.equal(config.killOnSlowMs, null);
+  assert.equal(config.stallKillMs, null);
+  for (const off of [0, '0', 'off', '']) assert.equal(validateConfig({ killOnSlowMs: off, stallKillMs: off }, CWD).killOnSlowMs, null);
+  const on = validateConfig({ hangAfterMs: '5000', killOnSlowMs: '3000', stallKillMs: 60_000 }, CWD);
+  assert.deepEqual([on.hangAfterMs, on.killOnSlowMs, on.stallKillMs], [5000, 3000, 60_000]);
+  assertInvalid({ hangAfterMs: 50 }, 'hangAfterMs', 50, /whole number from 100/);
+  assertInvalid({ killOnSlowMs: 'soon' }, 'killOnSlowMs', 'soon', /whole number/);
+  assertInvalid({ stallKillMs: -1 }, 'stallKillMs', -1, /whole number from 100/);
+});
+
 test('paths resolve against cwd; strings from flags or environment become numbers', () => {
   const config = validateConfig({ runtimeDir: 'run', logDir: '/var/log/t', app: 'app.mjs', staticDir: 'public', backlog: '1024', logLevel: 'debug', coreSignal: 'sigabrt' }, CWD);
   assert.equal(config.runtimeDir, '/srv/site/run');

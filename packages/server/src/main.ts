@@ -10,6 +10,7 @@ import { createLog, type Log } from '@tripod/core/log/logger';
 import { livenessSocketPath } from '@tripod/core/liveness/socket-path';
 import { runtimePaths } from '@tripod/core/paths';
 import { serverLockPath } from '@tripod/core/pool/slots';
+import { waitUntil } from '@tripod/core/toolbox/wait';
 import { loadApp } from './app-loader.js';
 import { createHost } from './host.js';
 import { createLiveness } from './liveness/monitor.js';
@@ -31,15 +32,16 @@ const LOCK_RETRY_MS = 25;
 
 /** Takes its slot's lock, waiting while a draining predecessor still holds it (it lets go as its drain starts). */
 async function takeLock(path: string, log: Log): Promise<HeldLock> {
-  for (;;) {
+  const lock = await waitUntil(async () => {
     try {
       return await acquireLock(path);
     } catch (err) {
       if (!isTripodError(err, 'ERR_LOCK_HELD')) throw err;
       log.debug('server.lock-wait', { holder: err.details.holder });
-      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+      return null;
     }
-  }
+  }, { timeoutMs: Infinity, intervalMs: LOCK_RETRY_MS });
+  return lock!; // no deadline: the manager kills a predecessor that outlives its drain
 }
 
 /** Resolves at the first SIGTERM/SIGINT; later ones are ignored, so a second signal cannot cut a drain short. */
@@ -68,13 +70,21 @@ export async function runServer(options: ServerOptions): Promise<number> {
     const app = await loadApp(config.app, config.staticDir);
     const liveness = createLiveness();
     // The cop decides hangs on what this socket says, and its token tells which server answered the
-    // heartbeat: it runs from now (a standby's too), so a promoted standby is known at once.
-    void liveness.serve(config.runtimeDir).then((error) => {
+    // heartbeat. A standby starts it while it waits, so it is known the moment it is promoted; any
+    // other server just after it listens, so the worker's start-up never delays the first answer.
+    const serveLiveness = () => void liveness.serve(config.runtimeDir).then((error) => {
       if (error === null) log.debug('server.liveness', { socket: livenessSocketPath(config.runtimeDir, process.pid) });
       else log.error('server.liveness-failed', { error });
     });
+    try {
+      liveness.publish(config.runtimeDir);
+    } catch (err) {
+      // Only the mapping from heartbeat to PID is lost (status, tests); the cop reads the token from the liveness socket.
+      log.error('server.token-file-failed', { error: (err as NodeJS.ErrnoException).code ?? String(err) });
+    }
     const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }), liveness, { pooled: config.servers > 1 });
     if (options.standby) {
+      serveLiveness();
       tellManager({ type: 'standby', pid: process.pid });
       void log.activate();
       const go = await waitForGo(stopRequested);
@@ -99,6 +109,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
     // Serving first; the lock (fs-ext's native module) and the logging machinery (winston) next, so a
     // restarting server answers the queued connections as early as a bare node server would.
     setImmediate(() => void log.activate());
+    if (!options.standby) setImmediate(serveLiveness);
     const pending = takeLock(serverLockPath(config.runtimeDir, slot), log);
     lock = await Promise.race([pending, stopRequested.then(() => null)]);
     if (lock === null) void pending.then((l) => l.release(), () => undefined);

@@ -29,7 +29,7 @@ const NUMERIC: Record<string, readonly [NumericField, number, number]> = {
 export const USAGE = `usage: node npm run bench -- [--quick] [--repeat N] [--faults-per-window N] [--rounds N]
        [--round-ms MS] [--idle-ms MS] [--connections N] [--load-workers N] [--overload-ms MS] [--only PHASE,…] [--out DIR]
        [--cop-arg=--FLAG=VALUE …] (extra tripod-cop flags, for experiments: the figures then leave the defaults)
-phases: ${PHASES.join(', ')} (default: all). --quick: about 1.5 minutes instead of about 3.5.`;
+phases: ${PHASES.join(', ')} (default: all). --quick: about 3 minutes instead of about 6 (overload alone: 1.5 and 2.5).`;
 
 /** A bad command line; `code` is ERR_BENCH_ARGS. */
 export class BenchArgsError extends Error {

@@ -13,13 +13,24 @@ export function livenessSocketPath(runtimeDir: string, pid: number): string {
   return join(livenessDir(runtimeDir), `${pid}.sock`);
 }
 
+/** The file holding the token of the server with PID `pid` (mode 0600), written before it listens. */
+export function tokenFilePath(runtimeDir: string, pid: number): string {
+  return join(livenessDir(runtimeDir), `${pid}.token`);
+}
+
 /** The PID a liveness socket's file name names, or null for anything else. */
 export function pidOfLivenessSocket(name: string): number | null {
   const match = /^(\d+)\.sock$/.exec(name);
   return match ? Number(match[1]) : null;
 }
 
-/** Removes the liveness sockets of servers that are gone (a killed server cannot remove its own); returns their PIDs. */
+/** The PID a token file's name names, or null for anything else. */
+export function pidOfTokenFile(name: string): number | null {
+  const match = /^(\d+)\.token$/.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+/** Removes the liveness sockets and token files of servers that are gone (a killed server cannot remove its own); returns their PIDs. */
 export function sweepLivenessSockets(runtimeDir: string, isAlive: (pid: number) => boolean = processExists): number[] {
   let names: string[];
   try {
@@ -29,11 +40,11 @@ export function sweepLivenessSockets(runtimeDir: string, isAlive: (pid: number) 
   }
   const removed: number[] = [];
   for (const name of names) {
-    const pid = pidOfLivenessSocket(name);
+    const pid = pidOfLivenessSocket(name) ?? pidOfTokenFile(name);
     if (pid === null || isAlive(pid)) continue;
     try {
-      unlinkSync(livenessSocketPath(runtimeDir, pid));
-      removed.push(pid);
+      unlinkSync(join(livenessDir(runtimeDir), name));
+      if (!removed.includes(pid)) removed.push(pid);
     } catch {
       // removed meanwhile
     }

@@ -1,5 +1,5 @@
 // tripod server start|stop|restart|drain|scale N: the manager's server commands over the control socket.
-import { controlRequest, findLockHolder, type ControlCommand } from '@tripod/core';
+import { controlCall, findLockHolder, parseAcceptedReply, parseScaleReply, type ControlCommand } from '@tripod/core';
 import type { CtlCommand } from '../command.js';
 import { JSON_OPTION } from '../command.js';
 import { ctlContext } from '../context.js';
@@ -34,7 +34,9 @@ export const serverCommand: CtlCommand = {
       return CTL_EXIT.USAGE;
     }
     try {
-      const result = await controlRequest(ctl.paths.controlSocket, action === 'scale' ? { cmd, args: { size } } : { cmd }, COMMAND_TIMEOUT_MS);
+      const result = action === 'scale'
+        ? await controlCall(ctl.paths.controlSocket, { cmd, args: { size } }, COMMAND_TIMEOUT_MS, parseScaleReply)
+        : await controlCall(ctl.paths.controlSocket, { cmd }, COMMAND_TIMEOUT_MS, parseAcceptedReply);
       if (argv.json) printJson(result);
       else out(`manager accepted ${cmd}`);
       return CTL_EXIT.OK;

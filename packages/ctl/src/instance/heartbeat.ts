@@ -8,6 +8,6 @@ export type Heartbeat = { readonly ok: true; readonly pid: number; readonly ms: 
 export async function heartbeat(listener: Listener, timeoutMs: number, runtimeDir: string): Promise<Heartbeat> {
   const result = await probeHeartbeat(listener, timeoutMs);
   if (!result.ok) return result;
-  const pid = await pidOfToken(runtimeDir, result.value, timeoutMs);
+  const pid = pidOfToken(runtimeDir, result.value);
   return pid === null ? { ok: false, error: 'answered by a server that is not one of this instance', ms: result.ms } : { ok: true, pid, ms: result.ms };
 }

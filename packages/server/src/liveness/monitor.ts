@@ -2,16 +2,18 @@
 // answers the cop. Every request start and end counts as progress too, so a loop turn that runs many
 // requests back to back (an overloaded server) still shows progress between timer ticks.
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { createProgressBuffer, monotonicUs, ProgressWriter } from '@tripod/core/liveness/progress';
-import { livenessDir, livenessSocketPath } from '@tripod/core/liveness/socket-path';
+import { livenessDir, livenessSocketPath, tokenFilePath } from '@tripod/core/liveness/socket-path';
 import type { LivenessWorkerData, LivenessWorkerMessage } from './worker.js';
 
 /** The progress timer's period. */
 export const TICK_MS = 50;
 const TICK_US = BigInt(TICK_MS * 1000);
+/** A liveness worker that died is started again after this (well within the cop's hang limit). */
+const WORKER_RESTART_MS = 200;
 /** Lag is the largest timer lateness over a window this long (and the one before it). */
 const LAG_WINDOW_US = 1_000_000n;
 
@@ -20,6 +22,8 @@ export interface Liveness {
   readonly token: string;
   /** Counts an application request from now until its response closes. */
   track(req: IncomingMessage, res: ServerResponse): void;
+  /** Writes the token file (owner-only, never through a link), so the instance's user can tell which server answers; call before listening. */
+  publish(runtimeDir: string): void;
   /** Starts the worker serving the liveness socket; resolves once it listens (or with why it cannot). */
   serve(runtimeDir: string): Promise<string | null>;
   /** Stops the timer and the worker and removes the socket. */
@@ -50,15 +54,19 @@ export function createLiveness(): Liveness {
   timer.unref();
 
   let worker: Worker | null = null;
-  let socketPath: string | null = null;
-  const removeSocket = () => {
-    if (socketPath === null) return;
-    try {
-      unlinkSync(socketPath);
-    } catch {
-      // already gone
+  let stopped = false;
+  const owned = new Set<string>();
+  const removeFiles = () => {
+    for (const path of owned) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
     }
+    owned.clear();
   };
+  process.once('exit', removeFiles);
 
   return {
     token,
@@ -73,24 +81,42 @@ export function createLiveness(): Liveness {
         writer.setOldest(oldest.done ? 0n : oldest.value);
       });
     },
+    publish(runtimeDir) {
+      mkdirSync(livenessDir(runtimeDir), { recursive: true, mode: 0o700 });
+      const path = tokenFilePath(runtimeDir, process.pid);
+      const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+      owned.add(path);
+      try {
+        writeSync(fd, token);
+      } finally {
+        closeSync(fd);
+      }
+    },
     serve(runtimeDir) {
       const data: LivenessWorkerData = { buffer, dir: livenessDir(runtimeDir), path: livenessSocketPath(runtimeDir, process.pid), pid: process.pid, token };
-      socketPath = data.path;
-      process.once('exit', removeSocket);
+      owned.add(data.path);
       return new Promise((resolve) => {
-        const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false });
-        worker = w;
-        w.unref();
-        w.once('message', (message: LivenessWorkerMessage) => resolve(message.type === 'listening' ? null : message.error));
-        w.once('error', (err) => resolve(err.message));
-        w.once('exit', (code) => resolve(`liveness worker exited with code ${code}`));
+        const start = () => {
+          const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false });
+          worker = w;
+          w.unref();
+          w.once('message', (message: LivenessWorkerMessage) => resolve(message.type === 'listening' ? null : message.error));
+          w.once('error', (err) => resolve(err.message));
+          w.once('exit', (code) => {
+            resolve(`liveness worker exited with code ${code}`);
+            // A worker that died would leave a healthy server silent, and the cop would call it wedged.
+            if (!stopped) setTimeout(start, WORKER_RESTART_MS).unref();
+          });
+        };
+        start();
       });
     },
     stop() {
+      stopped = true;
       clearInterval(timer);
       void worker?.terminate();
       worker = null;
-      removeSocket();
+      removeFiles();
     },
   };
 }
