@@ -157,9 +157,7 @@ export class Cop {
         countKill(this.status, action.tier, action.cause);
         // A wedged manager gets no SIGTERM: its handler would drain the healthy server it supervises.
         // SIGKILL leaves that server serving, and the next manager takes it over without a gap.
-        // A hung server gets none either: stopped or spinning, it cannot run a handler, and the kill
-        // grace would only keep its slot empty longer.
-        const skipTerm = action.tier === 'manager' || action.cause === 'hang';
+        const skipTerm = action.tier === 'manager';
         const outcome = await killTier(action.pid, action.tier, action.reason, this.config.killGraceMs, this.kill, this.config.coreSignal, skipTerm);
         this.log.warn('kill.done', { tier: action.tier, pid: action.pid, outcome });
         return;
