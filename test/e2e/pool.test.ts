@@ -142,8 +142,8 @@ test('N=2: a SIGSTOPped server is found on its own liveness and replaced within 
   // when it is killed (at most one per client).
   assert.equal(summary.counts.refused + summary.counts.timeout + summary.counts['http-5xx'] + summary.counts.error, 0, JSON.stringify(summary.counts));
   assert.ok(summary.counts.reset <= 3, JSON.stringify(summary.counts));
-  // hangAfterMs (2 s) + a check interval + the SIGKILL + the standby's promotion, with room for a
-  // loaded 2-core machine.
+  // hangAfterMs (2 s) + a check interval + the kill grace the cop gives a SIGTERM (1 s here) + the
+  // standby's promotion, with room for a loaded 2-core machine.
   assert.ok(replacedMs < 5000, `replaced after ${replacedMs} ms\n${events(inst)}`);
   // While it is frozen and not yet judged (hangAfterMs is 2 s), the other server serves every new
   // connection: none started in that window waits for the frozen one (target < 100 ms on an idle machine).
