@@ -35,7 +35,7 @@ function machine(options: BenchOptions): Results['meta'] {
     options,
     notes: {
       timings: 'tripod runs on its default timings (check 1000 ms, probe timeout 1000 ms, 2 failures, start grace 5000 ms, kill grace 1500 ms)',
-      restartPolicy: `restart.healthyAfterMs = ${HEALTHY_AFTER_MS} (default 30000) and each victim has run longer than that, so every kill is a first crash (restart at once)`,
+      restartPolicy: `the defaults (no override); each victim has served at least ${HEALTHY_AFTER_MS} ms, the server's minimum uptime, so the manager replaces it at once every time`,
       hangs: `before each SIGSTOP the server has run ${PROBED_AFTER_MS} ms, past the cop's start-up grace`,
       cluster: "cluster runs with Node's default scheduling (round-robin on Linux: the primary accepts and hands each connection to the worker)",
     },

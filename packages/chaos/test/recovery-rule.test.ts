@@ -67,3 +67,21 @@ test('a killed cop must be replaced (by the harness) before the fault is repaire
   assert.deepEqual(missingForRepair({ ...whole, holders: { ...whole.holders, cop: null } }, fault), ['no cop']);
   assert.deepEqual(missingForRepair({ ...whole, holders: { ...whole.holders, cop: h(11, 1) } }, fault), []);
 });
+
+test('a pool is whole when every slot is held by a running child of the manager and one of them answers', () => {
+  const h = (pid: number, ppid = 20, state = 'S') => ({ pid, starttime: pid * 10, state, ppid });
+  const holders = { cop: h(10, 1), manager: h(20, 10), server: h(30) };
+  const pool = (...servers: (ReturnType<typeof h> | null)[]) => ({ size: 3, holders: servers });
+  assert.deepEqual(wholeMissing({ holders, heartbeatPid: 32, pool: pool(h(30), h(31), h(32)) }), []);
+  assert.deepEqual(wholeMissing({ holders, heartbeatPid: 30, pool: pool(h(30), null, h(32)) }), ['2 of 3 slots served']);
+  assert.deepEqual(wholeMissing({ holders, heartbeatPid: 30, pool: pool(h(30), h(31, 20, 'T'), h(32)) }), ['2 of 3 slots served']);
+  assert.deepEqual(wholeMissing({ holders, heartbeatPid: 99, pool: pool(h(30), h(31), h(32)) }), ['heartbeat answered by 99, no slot lock holder']);
+  assert.deepEqual(wholeMissing({ holders, heartbeatPid: 31, pool: pool(h(30), h(31, 77), h(32)) }), ['server 31 not a child of manager 20']);
+});
+
+test('in a pool, a killed server of any slot still holding its lock is not replaced yet', () => {
+  const h = (pid: number, ppid = 20) => ({ pid, starttime: pid * 10, state: 'S', ppid });
+  const view = { holders: { cop: h(10, 1), manager: h(20, 10), server: h(30) }, heartbeatPid: 30, pool: { size: 2, holders: [h(30), h(31)] } };
+  const fault = { kind: 'SIGTERM' as const, targets: [{ tier: 'server' as const, pid: 31, starttime: 310 }], servedBefore: 30, holdDone: true };
+  assert.deepEqual(missingForRepair(view, fault), ['server 31 not replaced']);
+});

@@ -12,7 +12,10 @@ export interface TierWatch {
 
 export interface CheckState {
   readonly manager: TierWatch;
+  /** The server holding the first slot lock (server.lock): judged on its liveness and the heartbeat through the port. */
   readonly server: ServerWatch;
+  /** The other servers of a pool (server.<k>.lock holders): each judged on its own liveness. */
+  readonly others: readonly ServerWatch[];
   /** Checks in a row in which the manager expected a server but server.lock was free. */
   readonly serverLockMisses: number;
 }
@@ -28,6 +31,13 @@ export interface Observation {
   readonly liveness: ProbeResult<LivenessReport> | null;
   /** The heartbeat through the listening port: the token of the server that answered. A service signal. */
   readonly probe: ProbeResult<string> | null;
+  /** The other slot lock holders of a pool, each with its liveness answer. */
+  readonly others?: readonly OtherServer[];
+}
+
+export interface OtherServer {
+  readonly holder: number;
+  readonly liveness: ProbeResult<LivenessReport> | null;
 }
 
 export interface CheckPolicy extends LivenessPolicy {
@@ -48,6 +58,7 @@ export const SERVER_LOCK_MISSES = 2;
 export const INITIAL_CHECK_STATE: CheckState = Object.freeze({
   manager: { pid: null, since: 0, failures: 0 },
   server: INITIAL_SERVER_WATCH,
+  others: [],
   serverLockMisses: 0,
 });
 
@@ -100,7 +111,8 @@ export function decideCheck(state: CheckState, obs: Observation, policy: CheckPo
   if (obs.managerHolder === null) {
     if (!obs.managerStarting) actions.push({ type: 'start-manager' });
     const server = state.server.pid === obs.serverHolder ? state.server : freshWatch(obs.serverHolder, obs.now);
-    return { state: { manager, server, serverLockMisses: 0 }, actions };
+    const others = (obs.others ?? []).map((o) => state.others.find((w) => w.pid === o.holder) ?? freshWatch(o.holder, obs.now));
+    return { state: { manager, server, others, serverLockMisses: 0 }, actions };
   }
 
   if (obs.ping) {
@@ -119,5 +131,38 @@ export function decideCheck(state: CheckState, obs: Observation, policy: CheckPo
   const server = judged.watch;
   for (const log of judged.logs) actions.push({ type: 'log', ...log });
   if (judged.kill && obs.serverHolder !== null) actions.push({ type: 'kill', tier: 'server', pid: obs.serverHolder, ...judged.kill });
-  return { state: { manager, server, serverLockMisses: misses }, actions };
+  const others = judgeOthers(state, obs, policy, actions);
+  return { state: { manager, server, others, serverLockMisses: misses }, actions };
+}
+
+/**
+ * The other servers of a pool, each on its own liveness (the heartbeat through the port reaches
+ * whichever server accepts, so it says nothing about one of them): a wedged one is killed while the
+ * rest serve, and its slot is refilled by the manager.
+ */
+function judgeOthers(state: CheckState, obs: Observation, policy: CheckPolicy, actions: CheckAction[]): ServerWatch[] {
+  const watches: ServerWatch[] = [];
+  for (const other of obs.others ?? []) {
+    const previous = state.others.find((w) => w.pid === other.holder) ?? freshWatch(other.holder, obs.now);
+    const judged = judgeServer(previous, { now: obs.now, holder: other.holder, liveness: other.liveness, service: null }, policy);
+    for (const log of judged.logs) actions.push({ type: 'log', ...log });
+    if (judged.kill) actions.push({ type: 'kill', tier: 'server', pid: other.holder, ...judged.kill });
+    watches.push(judged.watch);
+  }
+  return watches;
+}
+
+/**
+ * The heartbeat through the port as the pool sees it: an answer carrying the token of any server of the
+ * pool is an answer from the pool, so it counts for the first slot's holder (`token`).
+ */
+export function poolAnswer(probe: ProbeResult<string> | null, token: string | null, state: CheckState, others: readonly OtherServer[]): ProbeResult<string> | null {
+  if (probe === null || !probe.ok || token === null || probe.value === token) return probe;
+  const tokens = new Set<string>();
+  for (const o of others) {
+    if (o.liveness?.ok && o.liveness.value.pid === o.holder) tokens.add(o.liveness.value.token);
+    const known = state.others.find((w) => w.pid === o.holder)?.report?.token;
+    if (known) tokens.add(known);
+  }
+  return tokens.has(probe.value) ? { ...probe, value: token } : probe;
 }

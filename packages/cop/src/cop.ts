@@ -4,10 +4,10 @@
 // cycle-gate.ts (one cycle at a time). This file gathers observations and performs the actions.
 import type { ChildProcess } from 'node:child_process';
 import {
-  describeProcess, findLockHolder, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, sweepLivenessSockets, type Log, type RuntimePaths, type TripodConfig,
+  describeProcess, findLockHolder, findSlotHolders, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, sweepLivenessSockets, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatusState } from './cop-status.js';
-import { decideCheck, holderToken, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
+import { decideCheck, holderToken, INITIAL_CHECK_STATE, poolAnswer, type CheckAction, type CheckState } from './check-policy.js';
 import { stepGate, type CycleGate, type GateEvent } from './cycle-gate.js';
 import { decideLife, INITIAL_LIFE, mayStartManager, type LifeAction, type LifeEvent, type ManagerLife } from './manager-life.js';
 import { spawnManager } from './manager-process.js';
@@ -115,14 +115,21 @@ export class Cop {
     }
     this.status.foreignLock = null;
     this.dispatchLife({ type: 'observed', holder: managerHolder, at: now });
-    const serverHolder = findLockHolder(paths.lockFile('server'));
-    // The three probes run side by side: a heartbeat waiting behind an overloaded server's queue must
+    // A pool: the first slot's holder is judged on liveness and the heartbeat through the port; each
+    // other slot lock holder on its own liveness socket.
+    const holders = findSlotHolders(paths.dir).map((h) => h.pid);
+    const serverHolder = holders[0] ?? null;
+    const livenessMs = livenessTimeoutMs(config);
+    // The probes run side by side: a heartbeat waiting behind an overloaded server's queue must
     // not delay the liveness answer the hang decision rests on.
-    const [ping, liveness, probe] = await Promise.all([
+    const [ping, liveness, answer, othersLiveness] = await Promise.all([
       managerHolder !== null ? pingManager(paths.controlSocket, config.probeTimeoutMs) : null,
-      serverHolder !== null ? probeLiveness(livenessSocketPath(paths.dir, serverHolder), livenessTimeoutMs(config)) : null,
+      serverHolder !== null ? probeLiveness(livenessSocketPath(paths.dir, serverHolder), livenessMs) : null,
       serverHolder !== null ? probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null,
+      Promise.all(holders.slice(1).map((pid) => probeLiveness(livenessSocketPath(paths.dir, pid), livenessMs))),
     ]);
+    const others = holders.slice(1).map((holder, i) => ({ holder, liveness: othersLiveness[i] ?? null }));
+    const probe = serverHolder === null ? answer : poolAnswer(answer, holderToken(this.check, { serverHolder, liveness }), this.check, others);
     if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
     if (probe?.ok && serverHolder !== null && probe.value === holderToken(this.check, { serverHolder, liveness })) {
       this.status.lastServerProbe = { ms: probe.ms, at: Date.now() };
@@ -136,7 +143,7 @@ export class Cop {
     }
     const watched = this.life.watched;
     const managerStarting = watched?.origin === 'spawned' && this.managerChild !== null && now - watched.since < config.startGraceMs;
-    const decision = decideCheck(this.check, { now: Date.now(), managerHolder, managerStarting, ping, serverHolder, liveness, probe }, config);
+    const decision = decideCheck(this.check, { now: Date.now(), managerHolder, managerStarting, ping, serverHolder, liveness, probe, others }, config);
     this.check = decision.state;
     this.status.server = serverView(decision.state.server, liveness?.ms ?? null);
     for (const action of decision.actions) await this.perform(action);
@@ -188,8 +195,8 @@ export class Cop {
   /** Clears the instance's strays, makes sure the sockets are bound, and spawns a manager. */
   private async startManager(): Promise<void> {
     if (!mayStartManager(this.life, Date.now())) return;
-    const serverHolder = findLockHolder(this.paths.lockFile('server'));
-    const moment = { moment: 'manager-start', holdsSockets: this.listeners !== null, serverHolder, config: this.config } as const;
+    const serverHolders = findSlotHolders(this.paths.dir).map((h) => h.pid);
+    const moment = { moment: 'manager-start', holdsSockets: this.listeners !== null, serverHolders, config: this.config } as const;
     await clearStrays(moment, this.kill, this.drainingStrays, (tier) => countKill(this.status, tier, 'stray'));
     if (this.listeners === null) {
       try {

@@ -25,8 +25,8 @@ export interface TriageContext {
   readonly moment: StrayMoment;
   /** The cop holds the listening sockets, so an orphaned server may keep serving meanwhile. */
   readonly holdsSockets: boolean;
-  /** The PID holding server.lock, or null. */
-  readonly serverHolder: number | null;
+  /** The PIDs holding a server slot lock (server.lock, server.<k>.lock): each serves its slot. */
+  readonly serverHolders: readonly number[];
   readonly config: Pick<TripodConfig, 'drainTimeoutMs' | 'killGraceMs'>;
 }
 
@@ -51,7 +51,7 @@ export function triageStray(stray: Stray, ctx: TriageContext): StrayPlan {
     case 'manager-start':
       if (stray.tier === 'server' && ctx.holdsSockets) {
         // The orphan still serves: the next manager lets it drain once its own server is ready.
-        if (stray.pid === ctx.serverHolder) return { action: 'leave', event: 'stray.left-for-handover' };
+        if (ctx.serverHolders.includes(stray.pid)) return { action: 'leave', event: 'stray.left-for-handover' };
         return { action: 'drain', reason: 'stray server (its manager is gone)', graceMs: config.drainTimeoutMs, counted: true };
       }
       return { action: 'kill', reason: `stray ${stray.tier}`, graceMs: stray.tier === 'server' ? config.drainTimeoutMs : config.killGraceMs, counted: true };

@@ -41,9 +41,9 @@ export function findStrays(instance: string, keep: ReadonlySet<number> = new Set
  * Finds the strays and carries out each one's plan; `onKill` hears of each counted kill. Background
  * drains are tracked in `draining` (left out of later scans until they end).
  */
-export async function clearStrays(ctx: Omit<TriageContext, 'serverHolder'> & { serverHolder?: number | null }, s: KillSettings, draining: Set<number> = new Set(), onKill: (tier: Tier) => void = () => undefined): Promise<void> {
+export async function clearStrays(ctx: Omit<TriageContext, 'serverHolders'> & { serverHolders?: readonly number[] }, s: KillSettings, draining: Set<number> = new Set(), onKill: (tier: Tier) => void = () => undefined): Promise<void> {
   for (const stray of findStrays(s.instance, draining)) {
-    const plan = triageStray(stray, { ...ctx, serverHolder: ctx.serverHolder ?? null });
+    const plan = triageStray(stray, { ...ctx, serverHolders: ctx.serverHolders ?? [] });
     if (plan.action === 'leave') {
       s.log.info(plan.event, { pid: stray.pid });
     } else if (plan.action === 'drain') {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decideCheck, INITIAL_CHECK_STATE, SERVER_LOCK_MISSES, type CheckAction, type CheckState, type Observation } from '../src/check-policy.js';
+import { decideCheck, INITIAL_CHECK_STATE, poolAnswer, SERVER_LOCK_MISSES, type CheckAction, type CheckState, type Observation } from '../src/check-policy.js';
 
 const policy = { probeFailures: 2, startGraceMs: 1000, hangAfterMs: 2000, killOnSlowMs: null, stallKillMs: null };
 const live = (progressAgeMs = 5) => ({ ok: true as const, value: { version: 1 as const, pid: 20, token: 't', progressAgeMs, turns: 1, lagMs: 0, inflight: 0, started: 0, completed: 0, oldestInflightMs: 0 }, ms: 1 });
@@ -76,4 +76,26 @@ test(`a manager expecting a server while server.lock stays free for ${SERVER_LOC
   assert.deepEqual(kills(twice.actions).map((a) => a.type === 'kill' && a.cause), ['server-lock-free']);
   const notExpected = run([obs(0, { ...free, ping: okPing(false) }), obs(1000, { ...free, ping: okPing(false) })]);
   assert.equal(kills(notExpected.actions).length, 0, 'in backoff the manager expects no server');
+});
+
+const liveOf = (pid: number, token: string, progressAgeMs = 5) => ({ ok: true as const, value: { ...live(progressAgeMs).value, pid, token }, ms: 1 });
+
+test('a pool: another slot holder without progress is killed on its own liveness while the first slot serves on', () => {
+  const other = (progressAgeMs: number) => [{ holder: 21, liveness: liveOf(21, 'u', progressAgeMs) }, { holder: 22, liveness: liveOf(22, 'v') }];
+  const { actions, state } = run([obs(0, { others: other(5) }), obs(2000, { others: other(5) }), obs(3000, { others: other(2500) })]);
+  assert.deepEqual(kills(actions).map((a) => a.type === 'kill' && [a.pid, a.cause]), [[21, 'hang']]);
+  assert.deepEqual(state.others.map((w) => w.pid), [21, 22]);
+});
+
+test('a pool: a silent liveness socket of another slot holder is a hang too, after its grace', () => {
+  const silent = [{ holder: 21, liveness: failed('ECONNREFUSED') }];
+  const { actions } = run([obs(0, { others: silent }), obs(1500, { others: silent }), obs(3500, { others: silent })]);
+  assert.deepEqual(kills(actions).map((a) => a.type === 'kill' && a.pid), [21]);
+});
+
+test('poolAnswer: the heartbeat answered by any server of the pool counts for the first slot', () => {
+  const others = [{ holder: 21, liveness: liveOf(21, 'u') }];
+  const probe = { ok: true as const, value: 'u', ms: 3 };
+  assert.deepEqual(poolAnswer(probe, 't', INITIAL_CHECK_STATE, others), { ok: true, value: 't', ms: 3 });
+  assert.deepEqual(poolAnswer({ ...probe, value: 'x' }, 't', INITIAL_CHECK_STATE, others), { ...probe, value: 'x' }, 'a stranger stays a stranger');
 });

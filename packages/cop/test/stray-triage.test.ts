@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { stopGraceMs, triageStray, type TriageContext } from '../src/stray-triage.js';
 
 const config = { drainTimeoutMs: 10_000, killGraceMs: 1500 };
-const at = (moment: TriageContext['moment'], holdsSockets = true, serverHolder: number | null = 30): TriageContext => ({ moment, holdsSockets, serverHolder, config });
+const at = (moment: TriageContext['moment'], holdsSockets = true, serverHolder: number | null = 30): TriageContext => ({ moment, holdsSockets, serverHolders: serverHolder === null ? [] : [serverHolder], config });
 
 test('at cop start every stray is killed with the drain grace, uncounted', () => {
   for (const tier of ['server', 'manager'] as const) {

@@ -45,6 +45,8 @@ export * from './systemd/listen-match.js';
 export * from './heartbeat.js';
 export * from './net/server-handle.js';
 export * from './config/internal-args.js';
+export * from './pool/slots.js';
+export * from './pool/slot-locks.js';
 export * from './liveness/progress.js';
 export * from './liveness/socket-path.js';
 export * from './liveness/probe.js';

@@ -121,6 +121,18 @@ function addHeartbeats(x: Exposition, { cop, now }: MetricsInput): void {
   }
 }
 
+/** The pool: its size, and per slot whether it serves, its crash restarts and its memory-limit replacements. */
+function addPool(x: Exposition, manager: ManagerStatus): void {
+  x.add('tripod_pool_size', 'gauge', 'Servers the pool should run (--servers, tripod server scale).', {}, manager.size);
+  for (const slot of manager.slots ?? []) {
+    const labels = { slot: String(slot.slot) };
+    x.add('tripod_slot_serving', 'gauge', 'Whether a server serves the slot (1) or not (0).', labels, slot.phase === 'serving' || slot.phase === 'replacing' ? 1 : 0);
+    x.add('tripod_slot_restarts_total', 'counter', 'Crash restarts of the slot\'s server.', labels, slot.restarts);
+    x.add('tripod_slot_consecutive_crashes', 'gauge', 'Crashes of the slot\'s server since its last healthy run.', labels, slot.consecutiveCrashes);
+    x.add('tripod_memory_replacements_total', 'counter', 'Servers of the slot replaced for going over --max-memory.', labels, slot.memoryReplacements);
+  }
+}
+
 function addServerState(x: Exposition, { manager, now }: MetricsInput): void {
   if (!manager) return;
   for (const role of ['standby', 'starting', 'serving', 'draining']) {
@@ -135,6 +147,7 @@ function addServerState(x: Exposition, { manager, now }: MetricsInput): void {
     x.add('tripod_consecutive_crashes', 'gauge', 'Server crashes since the last healthy run.', {}, manager.consecutiveCrashes);
   }
   x.add('tripod_server_given_up', 'gauge', 'Whether the manager stopped restarting the server (1, e.g. the do-not-restart exit code) or not (0).', {}, manager.stayDown ? 1 : 0);
+  addPool(x, manager);
   for (const l of manager.listeners ?? []) {
     if (isNum(l.queued)) x.add('tripod_listen_queue_depth', 'gauge', 'Connections waiting in the listener\'s accept queue.', { listener: listenerText(l) }, l.queued);
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { escapeLabelValue, formatValue, renderMetrics, type MetricsInput } from '../src/metrics.js';
+import { MANAGER_STATUS_VERSION } from '../src/wire/manager-status.js';
 
 const NOW = 1_700_000_100_000;
 
@@ -26,15 +27,20 @@ const FULL: MetricsInput = {
     },
   },
   manager: {
-    version: 1,
+    version: MANAGER_STATUS_VERSION,
     manager: { pid: 200, startedAt: NOW - 30_000 },
     writtenAt: NOW - 1000,
     goal: 'run',
     serverExpected: true,
+    size: 1,
+    phase: 'serving',
+    slots: [],
+    rollingRestart: null,
+    memoryReplacements: 0,
     servers: [
-      { pid: 300, role: 'serving', startedAt: NOW - 20_000, readyAt: NOW - 19_500, handover: false, standbyReady: false },
-      { pid: 299, role: 'draining', startedAt: NOW - 40_000, readyAt: NOW - 39_500, handover: false, standbyReady: false },
-      { pid: 301, role: 'standby', startedAt: NOW - 19_000, readyAt: null, handover: false, standbyReady: true },
+      { pid: 300, role: 'serving', slot: 0, startedAt: NOW - 20_000, readyAt: NOW - 19_500, handover: false, standbyReady: false },
+      { pid: 299, role: 'draining', slot: 0, startedAt: NOW - 40_000, readyAt: NOW - 39_500, handover: false, standbyReady: false },
+      { pid: 301, role: 'standby', slot: null, startedAt: NOW - 19_000, readyAt: null, handover: false, standbyReady: true },
     ],
     restarts: 5,
     consecutiveCrashes: 1,
@@ -167,4 +173,16 @@ test('the grammar check itself rejects malformed lines', () => {
   assert.throws(() => checkGrammar('# TYPE a gauge\na 1 2 3\n'));
   assert.throws(() => checkGrammar('# TYPE a_total counter\na_total 1\n# TYPE b gauge\nb 1\na_total 2\n'));
   assert.throws(() => checkGrammar('# TYPE a counter\na 1\n'));
+});
+
+test('a pool reports its size and each slot', () => {
+  const slot = (n: number, phase: 'serving' | 'backing-off', restarts: number, memoryReplacements: number) => ({
+    slot: n, phase, lock: `server.${n}.lock`, pid: phase === 'serving' ? 300 + n : null, readyAt: null, restarts, consecutiveCrashes: 0, backoffUntil: null, stayDown: null, lastExit: null, memoryReplacements,
+  });
+  const text = renderMetrics({ ...FULL, manager: { ...FULL.manager!, size: 2, slots: [slot(0, 'serving', 1, 2), slot(1, 'backing-off', 4, 0)] } });
+  assert.match(text, /^tripod_pool_size 2$/m);
+  assert.match(text, /^tripod_slot_serving\{slot="0"\} 1$/m);
+  assert.match(text, /^tripod_slot_serving\{slot="1"\} 0$/m);
+  assert.match(text, /^tripod_slot_restarts_total\{slot="1"\} 4$/m);
+  assert.match(text, /^tripod_memory_replacements_total\{slot="0"\} 2$/m);
 });

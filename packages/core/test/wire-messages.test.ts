@@ -1,8 +1,8 @@
 // The message contracts: the manager <-> server IPC and the ping reply. Valid, invalid, unknown.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseAcceptedReply, parsePingReply, parseReloadReply } from '../src/wire/control.js';
-import { GO, parseManagerMessage, parseServerMessage } from '../src/wire/server-ipc.js';
+import { parseAcceptedReply, parsePingReply, parseReloadReply, parseScaleReply } from '../src/wire/control.js';
+import { goMessage, parseManagerMessage, parseServerMessage } from '../src/wire/server-ipc.js';
 import type { Parsed } from '../src/wire/check.js';
 
 const value = <T>(p: Parsed<T>): T => (p.ok ? p.value : assert.fail(`did not parse: ${p.error.message}`));
@@ -31,8 +31,10 @@ test('a server message off the contract is refused, naming the field', () => {
 });
 
 test('the manager message is go, and only go', () => {
-  assert.deepEqual(value(parseManagerMessage(GO)), { type: 'go' });
-  assert.deepEqual(value(parseManagerMessage(JSON.parse(JSON.stringify(GO)))), { type: 'go' });
+  assert.deepEqual(value(parseManagerMessage(goMessage(2))), { type: 'go', slot: 2 });
+  assert.deepEqual(value(parseManagerMessage(JSON.parse(JSON.stringify(goMessage(0))))), { type: 'go', slot: 0 });
+  error(parseManagerMessage({ type: 'go' }));
+  error(parseManagerMessage({ type: 'go', slot: -1 }));
   error(parseManagerMessage({ type: 'stop' }));
   error(parseManagerMessage('go'));
 });
@@ -50,4 +52,9 @@ test('the accepted and reload replies parse; off the contract they are refused',
   assert.match(error(parseAcceptedReply({ accepted: 'format-disk' })), /accepted reply\.accepted/);
   assert.deepEqual(value(parseReloadReply({ reopenedLogs: true, configApplied: false })), { reopenedLogs: true, configApplied: false });
   assert.match(error(parseReloadReply({ reopenedLogs: true })), /configApplied: expected true or false, got nothing/);
+});
+
+test('the scale reply parses, and a wrong one is refused', () => {
+  assert.deepEqual(value(parseScaleReply({ from: 1, to: 3 })), { from: 1, to: 3 });
+  error(parseScaleReply({ from: 1 }));
 });

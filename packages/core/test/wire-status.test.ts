@@ -20,9 +20,14 @@ const MANAGER: ManagerStatus = {
   writtenAt: 5000,
   goal: 'run',
   serverExpected: true,
+  size: 1,
+  phase: 'serving',
+  slots: [],
+  rollingRestart: null,
+  memoryReplacements: 0,
   servers: [
-    { pid: 30, role: 'serving', startedAt: 2000, readyAt: 2100, handover: false, standbyReady: false },
-    { pid: null, role: 'starting', startedAt: 4000, readyAt: null, handover: true, standbyReady: false },
+    { pid: 30, role: 'serving', slot: 0, startedAt: 2000, readyAt: 2100, handover: false, standbyReady: false },
+    { pid: null, role: 'starting', slot: 0, startedAt: 4000, readyAt: null, handover: true, standbyReady: false },
   ],
   restarts: 1,
   consecutiveCrashes: 0,
@@ -73,7 +78,7 @@ test('a manager status off the contract is refused, naming the field', () => {
 });
 
 test('a manager status of another version is refused as such, not misread', () => {
-  assert.match(error(parseManagerStatus(wire({ ...MANAGER, version: MANAGER_STATUS_VERSION + 1 })), 'ERR_WIRE_VERSION'), /version 2 is not the version 1/);
+  assert.match(error(parseManagerStatus(wire({ ...MANAGER, version: MANAGER_STATUS_VERSION + 1 })), 'ERR_WIRE_VERSION'), /version 3 is not the version 2/);
   const { version: _v, ...unversioned } = MANAGER;
   assert.match(error(parseManagerStatus(wire(unversioned)), 'ERR_WIRE_VERSION'), /version missing/);
 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { buildReport } from '../src/status/model.js';
 import type { LockState, StatusSources } from '../src/status/sources.js';
 import type { ManagerStatus } from '@tripod/core';
+import { MANAGER_STATUS_VERSION } from '@tripod/core';
 
 const NOW = 1_800_000_000_000;
 const held = (pid: number): LockState => ({ holder: pid, ours: true, stalePid: null });
@@ -10,12 +11,17 @@ const free: LockState = { holder: null, ours: null, stalePid: null };
 const stale = (pid: number): LockState => ({ holder: null, ours: null, stalePid: pid });
 
 const STATUS: ManagerStatus = {
-  version: 1,
+  version: MANAGER_STATUS_VERSION,
   manager: { pid: 20, startedAt: NOW - 50_000 },
   writtenAt: NOW - 2000,
   goal: 'run',
   serverExpected: true,
-  servers: [{ pid: 30, role: 'serving', startedAt: NOW - 40_000, readyAt: NOW - 39_000, handover: false, standbyReady: false }],
+  size: 1,
+  phase: 'serving',
+  slots: [],
+  rollingRestart: null,
+  memoryReplacements: 0,
+  servers: [{ pid: 30, role: 'serving', slot: 0, startedAt: NOW - 40_000, readyAt: NOW - 39_000, handover: false, standbyReady: false }],
   restarts: 2,
   consecutiveCrashes: 0,
   backoffUntil: null,
@@ -80,7 +86,7 @@ test('the cop\'s liveness verdict: a busy server that misses the heartbeat is sa
 });
 
 test('a draining server gets its own row', () => {
-  const status: ManagerStatus = { ...STATUS, servers: [...STATUS.servers, { pid: 31, role: 'draining', startedAt: NOW - 90_000, readyAt: NOW - 89_000, handover: false, standbyReady: false }] };
+  const status: ManagerStatus = { ...STATUS, servers: [...STATUS.servers, { pid: 31, role: 'draining', slot: 0, startedAt: NOW - 90_000, readyAt: NOW - 89_000, handover: false, standbyReady: false }] };
   const r = buildReport(sources({ manager: { status, live: true, error: null, ms: 3 } }));
   assert.deepEqual(r.rows.filter((row) => row.tier === 'server').map((row) => [row.pid, row.state, row.uptimeSeconds]), [[30, 'serving', 40], [31, 'draining', 90]]);
   assert.equal(r.health, 'running');
@@ -145,4 +151,21 @@ test('a missing runtime directory is not running (3); an unreadable one, no /pro
   const r = buildReport(sources({ locks: { cop: { holder: 99, ours: false, stalePid: null }, manager: held(20), server: held(30) } }));
   assert.equal(r.exitCode, 4);
   assert.match(r.reasons[0]!, /held by PID 99, which is not a cop of this instance/);
+});
+
+test('a pool names each server by its slot and shows that slot\'s restarts', () => {
+  const exit = { pid: 40, code: 1, signal: null, at: NOW - 5000, requested: false };
+  const slot = (n: number, pid: number, restarts: number) => ({
+    slot: n, phase: 'serving' as const, lock: n === 0 ? 'server.lock' : `server.${n}.lock`, pid, readyAt: NOW - 10_000, restarts, consecutiveCrashes: 0,
+    backoffUntil: null, stayDown: null, lastExit: n === 1 ? exit : null, memoryReplacements: 0,
+  });
+  const status: ManagerStatus = {
+    ...STATUS,
+    size: 2,
+    slots: [slot(0, 30, 0), slot(1, 31, 3)],
+    servers: [...STATUS.servers, { pid: 31, role: 'serving', slot: 1, startedAt: NOW - 20_000, readyAt: NOW - 19_000, handover: false, standbyReady: false }],
+  };
+  const r = buildReport(sources({ manager: { status, live: true, error: null, ms: 3 } }));
+  assert.deepEqual(r.rows.filter((row) => row.tier === 'server').map((row) => [row.pid, row.state, row.restarts]), [[30, 'serving slot 0', 0], [31, 'serving slot 1', 3]]);
+  assert.equal(r.rows.find((row) => row.pid === 31)!.lastExit, 'code 1 5s ago');
 });

@@ -1,6 +1,6 @@
 // The manager's control-socket commands.
 // The request and reply shapes are core's wire/control.ts contract.
-import type { AcceptedReply, ControlCommand, ControlHandler, ManagerStatus, PingReply, ReloadReply } from '@tripod/core';
+import { TripodError, type AcceptedReply, type ControlCommand, type ControlHandler, type ManagerStatus, type PingReply, type ReloadReply, type ScaleReply } from '@tripod/core';
 import type { SupervisorEvent } from './supervisor.js';
 
 export interface ControlTarget {
@@ -8,6 +8,8 @@ export interface ControlTarget {
   /** The ping answer, from memory only: no /proc reads on the heartbeat path. */
   ping(): PingReply;
   dispatch(event: SupervisorEvent): void;
+  /** Grows or shrinks the pool to `size` servers now (the next reload sets it back to the configured `servers`). */
+  scale(size: number): ScaleReply;
   reload(args?: Record<string, unknown>): Promise<ReloadReply>;
   shutdown(): void;
 }
@@ -34,6 +36,13 @@ export function controlHandler(target: ControlTarget): ControlHandler {
       case 'server-restart':
         target.dispatch({ type: 'restart' });
         return accepted('server-restart');
+      case 'server-scale': {
+        const size = request.args?.size;
+        if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 256) {
+          throw new TripodError('ERR_CONFIG_INVALID', `invalid size: ${JSON.stringify(size)} (must be a whole number from 1 to 256)`, { details: { field: 'size', value: size } });
+        }
+        return target.scale(size);
+      }
       case 'reload':
         return target.reload(request.args);
       case 'stop':

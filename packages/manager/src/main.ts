@@ -1,12 +1,15 @@
 // tripod-manager: hold manager.lock, serve the control socket, run the server supervisor.
+// runManager is the list of steps; each step below is one concern.
 import { rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import {
-  EXIT, acquireLock, checkRuntimeDir, createLog, findLockHolder, identify, instanceIdFor, isInstanceTier, realKillDeps,
-  runtimePaths, safeKill, serveControl, tierBinary, validateConfig, writeJsonAtomic, type Log, type ProcessIdentity, type TripodConfig,
+  EXIT, acquireLock, checkRuntimeDir, createLog, instanceIdFor, runtimePaths, serveControl, tierBinary, validateConfig, writeJsonAtomic,
+  type HeldLock, type Log, type ReloadReply, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { controlHandler } from './control.js';
+import { drainOrphan, findOrphanServers, type Orphan } from './orphans.js';
 import { ServerRunner } from './runner.js';
+import { handleSignals } from './signals.js';
 import { buildPingReply, buildStatus } from './status.js';
 
 export interface ManagerOptions {
@@ -14,8 +17,38 @@ export interface ManagerOptions {
   readonly inheritedFds: number;
 }
 
+interface Manager {
+  readonly config: TripodConfig;
+  readonly paths: RuntimePaths;
+  readonly log: Log;
+  readonly lock: HeldLock;
+  readonly instance: string;
+  readonly startedAt: number;
+}
+
 /** Runs the manager until it is told to stop and its servers are gone; resolves with the exit code. */
 export async function runManager({ config, inheritedFds }: ManagerOptions): Promise<number> {
+  const manager = await openManager(config, inheritedFds);
+  const { runner, done, shutdown } = startSupervisor(manager, inheritedFds);
+  const reload = reloader(manager, runner);
+  const control = await serveControl(manager.paths.controlSocket, controlHandler({
+    status: () => buildStatus(runner, manager.startedAt),
+    ping: () => buildPingReply(runner),
+    dispatch: (event) => runner.dispatch(event),
+    scale: (size) => runner.scale(size),
+    reload,
+    shutdown,
+  }));
+  handleSignals({ shutdown, restart: () => runner.dispatch({ type: 'restart' }), reopenLogs: () => void reload() });
+  runner.start();
+  // The server is on its way; now the logging machinery (winston) may take its time to load.
+  setImmediate(() => void manager.log.activate());
+  const code = await done;
+  return closeManager(manager, runner, control, code);
+}
+
+/** Step 1: the runtime directory, the log and manager.lock. */
+async function openManager(config: TripodConfig, inheritedFds: number): Promise<Manager> {
   const startedAt = Date.now();
   const paths = runtimePaths(config.runtimeDir, config.logDir);
   checkRuntimeDir(config.runtimeDir, { allowInsecure: config.allowInsecureDirs });
@@ -24,102 +57,84 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
   lock.watch((event, fields) => log[event === 'lock.retaken' ? 'warn' : 'error'](event, fields));
   const instance = instanceIdFor(config.runtimeDir);
   log.info('manager.start', { instance, inheritedFds, listen: config.listen.map((l) => `${l.host}:${l.port}`) });
+  return { config, paths, log, lock, instance, startedAt };
+}
 
-  let orphan = findOrphanServer(paths.lockFile('server'), instance, log);
-
+/** Step 2: the supervisor's runner, which writes status.json on every change and drains a previous manager's server once ours serves. */
+function startSupervisor(manager: Manager, inheritedFds: number): { runner: ServerRunner; done: Promise<number>; shutdown: () => void } {
+  const { config, paths, log, instance } = manager;
+  let orphans: Orphan[] = findOrphanServers(paths.dir, instance, log);
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finished = resolve));
-  let control: Server | null = null;
-  const writeStatus = () => {
-    try {
-      writeJsonAtomic(paths.statusFile, buildStatus(runner, startedAt));
-    } catch (err) {
-      log.warn('status.write-failed', { error: (err as Error).message });
-    }
-  };
+  let shuttingDown = false;
   const runner: ServerRunner = new ServerRunner({
     config,
     instance,
     serverBin: tierBinary('server'),
     inheritedFds,
     log,
-    onChange: writeStatus,
+    onChange: () => {
+      // A previous manager's server served its slot until now; once ours serves that slot (or, for a
+      // slot the pool no longer has, once any of ours serves) it may drain.
+      if (orphans.length > 0) orphans = drainReplacedOrphans(orphans, runner, manager);
+      writeStatus(manager, runner);
+    },
     onAllStopped: () => {
       if (shuttingDown) finished(EXIT.OK);
     },
-    // The previous manager's server served until now; ours is ready, so it may drain.
-    onServing: () => {
-      if (orphan !== null) void drainOrphan(orphan, config, log);
-      orphan = null;
-    },
   });
-  let shuttingDown = false;
   const shutdown = () => {
     if (shuttingDown) return;
     shuttingDown = true;
     log.info('manager.stop', {});
     runner.dispatch({ type: 'stop', graceful: true });
   };
-  // SIGHUP: reopen the log. The control `reload` may also carry the cop's reloaded configuration,
-  // which the next decisions and the next server start use.
-  const reload = async (args: Record<string, unknown> = {}) => {
+  return { runner, done, shutdown };
+}
+
+function drainReplacedOrphans(orphans: Orphan[], runner: ServerRunner, { config, log }: Manager): Orphan[] {
+  const { procs, size } = runner.state;
+  const replaced = (o: Orphan) => procs.some((p) => p.role === 'serving' && (p.slot === o.slot || o.slot >= size));
+  for (const orphan of orphans.filter(replaced)) void drainOrphan(orphan.who, config, log);
+  return orphans.filter((o) => !replaced(o));
+}
+
+/**
+ * Step 3: SIGHUP and the control `reload` reopen the logs; the control `reload` may also carry the
+ * cop's reloaded configuration, which the next decisions and the next server start use.
+ */
+function reloader({ log }: Manager, runner: ServerRunner): (args?: Record<string, unknown>) => Promise<ReloadReply> {
+  return async (args = {}) => {
     log.reopen();
     runner.reopenServerLogs();
     if (typeof args.config === 'object' && args.config !== null) {
       const next = validateConfig(args.config as Record<string, unknown>);
-      runner.config = next;
+      runner.applyConfig(next);
       log.setLevel(next.logLevel);
     }
     log.info('manager.reload', { newConfig: args.config !== undefined });
     return { reopenedLogs: true, configApplied: args.config !== undefined };
   };
+}
 
-  control = await serveControl(paths.controlSocket, controlHandler({
-    status: () => buildStatus(runner, startedAt),
-    ping: () => buildPingReply(runner),
-    dispatch: (event) => runner.dispatch(event),
-    reload,
-    shutdown,
-  }));
-  process.on('SIGTERM', () => setImmediate(shutdown));
-  process.on('SIGINT', () => setImmediate(shutdown));
-  process.on('SIGUSR1', () => setImmediate(() => runner.dispatch({ type: 'restart' })));
-  process.on('SIGHUP', () => setImmediate(() => void reload()));
-  runner.dispatch({ type: 'start' });
-  // The server is on its way; now the logging machinery (winston) may take its time to load.
-  setImmediate(() => void log.activate());
+function writeStatus({ paths, log, startedAt }: Manager, runner: ServerRunner): void {
+  try {
+    writeJsonAtomic(paths.statusFile, buildStatus(runner, startedAt));
+  } catch (err) {
+    log.warn('status.write-failed', { error: (err as Error).message });
+  }
+}
 
-  const code = await done;
+/** Last step: close the control socket, write the final status, let the lock go, flush the log. */
+async function closeManager(manager: Manager, runner: ServerRunner, control: Server, code: number): Promise<number> {
+  const { paths, log, lock } = manager;
   runner.dispose();
   control.close();
   rmSync(paths.controlSocket, { force: true });
-  writeStatus();
+  writeStatus(manager, runner);
   log.info('manager.exit', { code });
   // The lock goes first: a slow log flush must not make the stop look unfinished.
   lock.release();
   await log.close();
   return code;
-}
-
-/** The previous manager's server, if one of this instance still holds server.lock (it keeps serving for now). */
-function findOrphanServer(lockPath: string, instance: string, log: Log): ProcessIdentity | null {
-  const holder = findLockHolder(lockPath);
-  if (holder === null) return null;
-  const who = identify(holder);
-  if (who === null || !isInstanceTier(holder, instance, 'server')) {
-    log.warn('server.lock-foreign', { holder, path: lockPath });
-    return null;
-  }
-  log.info('server.orphan', { pid: holder, plan: 'drain it once our server is ready' });
-  return who;
-}
-
-/** Drains the orphan (SIGTERM: it lets server.lock go and finishes its connections), SIGKILL at the bound. */
-async function drainOrphan(who: ProcessIdentity, config: TripodConfig, log: Log): Promise<void> {
-  const outcome = await safeKill(
-    { ...who, tier: 'server', leadsGroup: true },
-    { reason: 'orphan of a previous manager, replaced', coreSignal: null, graceMs: config.drainTimeoutMs, killWaitMs: config.killGraceMs },
-    realKillDeps((event, fields) => log.info(event, fields)),
-  );
-  log.info('server.orphan-drained', { pid: who.pid, outcome });
 }

@@ -1,8 +1,12 @@
 // Carries out the supervisor's actions: spawns servers with the inherited listening fds, signals them,
 // arms timers, and feeds their exits and IPC messages back as events.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { GO, parseServerMessage, readStat, sendSignal, signalServerGroup, tierEnv, type DrainReport, type Log, type Outage, type ServerMessage, type TripodConfig } from '@tripod/core';
+import { goMessage, parseServerMessage, readStat, sendSignal, signalServerGroup, tierEnv, type DrainReport, type Log, type Outage, type ServerMessage, type TripodConfig } from '@tripod/core';
+import { judgeMemory, readRss } from './memory.js';
 import { decide, INITIAL_STATE, type Action, type DecideContext, type SupervisorEvent, type SupervisorState } from './supervisor.js';
+
+/** How often the memory limit samples each serving server's RSS. */
+const MEMORY_SAMPLE_MS = 500;
 
 export interface RunnerOptions {
   readonly config: TripodConfig;
@@ -23,6 +27,8 @@ export class ServerRunner {
   private readonly children = new Map<number, ChildProcess>();
   /** Each server's starttime, so its group's members can be verified after it was reaped. */
   private readonly starts = new Map<number, number>();
+  private memoryTimer: NodeJS.Timeout | null = null;
+  private overSince: ReadonlyMap<number, number> = new Map();
   lastDrain: DrainReport | null = null;
   lastOutage: Outage | null = null;
   /** The configuration the next decision and the next server start use (a reload replaces it). */
@@ -30,6 +36,37 @@ export class ServerRunner {
 
   constructor(private readonly options: RunnerOptions) {
     this.config = options.config;
+    this.memoryTimer = setInterval(() => this.sampleMemory(), MEMORY_SAMPLE_MS);
+    this.memoryTimer.unref();
+  }
+
+  /** Runs the pool at the configured size. */
+  start(): void {
+    this.dispatch({ type: 'start', size: this.config.servers });
+  }
+
+  /** Takes a reloaded configuration; a changed pool size scales the pool now. */
+  applyConfig(next: TripodConfig): void {
+    const before = this.config.servers;
+    this.config = next;
+    if (next.servers !== before && this.current.goal === 'run') this.dispatch({ type: 'scale', size: next.servers });
+  }
+
+  /** Scales the pool to `size` servers now; the running configuration says so too (status, next start). */
+  scale(size: number): { from: number; to: number } {
+    const from = this.current.size;
+    this.config = Object.freeze({ ...this.config, servers: size });
+    this.dispatch({ type: 'scale', size });
+    return { from, to: size };
+  }
+
+  private sampleMemory(): void {
+    const limit = this.config.maxMemory;
+    if (limit === null) return;
+    const samples = this.current.procs.filter((p) => p.role === 'serving' && p.pid !== null).map((p) => ({ pid: p.pid!, rss: readRss(p.pid!) }));
+    const judged = judgeMemory(samples, this.overSince, limit, this.config.memoryWindowMs, Date.now());
+    this.overSince = judged.overSince;
+    for (const { pid, rss } of judged.over) this.dispatch({ type: 'over-memory', pid, rss });
   }
 
   get state(): SupervisorState {
@@ -51,6 +88,8 @@ export class ServerRunner {
       killGraceMs: config.killGraceMs,
       policy: config.restart,
       standby: config.standby,
+      restartBatch: config.restartBatch,
+      minUptimeMs: config.minUptimeMs,
     };
     const wasServing = this.isServing;
     const { state, actions } = decide(this.current, event, ctx);
@@ -70,10 +109,10 @@ export class ServerRunner {
     const { log } = this.options;
     switch (action.type) {
       case 'spawn':
-        return this.spawnServer(action.id, action.handover, action.standby);
+        return this.spawnServer(action.id, action.slot, action.handover);
       case 'promote': {
         const child = this.children.get(action.pid);
-        if (child?.connected) child.send(GO);
+        if (child?.connected) child.send(goMessage(action.slot));
         return;
       }
       case 'signal':
@@ -103,13 +142,14 @@ export class ServerRunner {
     }
   }
 
-  private spawnServer(id: number, handover: boolean, standby: boolean): void {
+  private spawnServer(id: number, slot: number | null, handover: boolean): void {
     const { instance, serverBin, inheritedFds } = this.options;
     const { config } = this;
     const fds = Array.from({ length: inheritedFds }, (_, i) => 3 + i);
     const args = [serverBin, '--config-json', JSON.stringify(config), '--inherited-fds', String(inheritedFds)];
     if (handover) args.push('--handover');
-    if (standby) args.push('--standby');
+    if (slot === null) args.push('--standby');
+    else args.push('--slot', String(slot));
     let child: ChildProcess;
     try {
       child = spawn(process.execPath, args, {
@@ -166,6 +206,7 @@ export class ServerRunner {
 
   /** Cancels every timer (at manager exit). */
   dispose(): void {
+    if (this.memoryTimer !== null) clearInterval(this.memoryTimer);
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

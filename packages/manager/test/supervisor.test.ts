@@ -11,6 +11,8 @@ const ctx = (now: number, random = 0.5, standby = false): DecideContext => ({
   killGraceMs: 1000,
   policy: { ...DEFAULT_RESTART_POLICY, jitter: 0 },
   standby,
+  restartBatch: 1,
+  minUptimeMs: 1000,
 });
 
 /** Feeds events in order; returns the final state and every action, with the clock at `now`. */
@@ -29,7 +31,7 @@ const of = <T extends Action['type']>(actions: Action[], type: T) => actions.fil
 
 test('start spawns one server and arms its launch deadline', () => {
   const { state, actions } = run([[0, { type: 'start' }]]);
-  assert.deepEqual(of(actions, 'spawn'), [{ type: 'spawn', id: 1, handover: false, standby: false }]);
+  assert.deepEqual(of(actions, 'spawn'), [{ type: 'spawn', id: 1, slot: 0, handover: false, standby: false }]);
   assert.deepEqual(of(actions, 'arm'), [{ type: 'arm', name: 'launch:1', ms: 10_000 }]);
   assert.equal(state.procs[0]?.role, 'starting');
 });
@@ -48,12 +50,12 @@ test('a crash restarts at once, a second crash in a row backs off, the backoff t
   assert.equal(first.state.restarts, 1);
   const second = run([[1001, { type: 'spawned', id: 2, pid: 101 }], [1100, { type: 'exited', pid: 101, code: 1, signal: null }]], first.state);
   assert.equal(of(second.actions, 'spawn').length, 0, 'not at once the second time');
-  assert.deepEqual(of(second.actions, 'arm'), [{ type: 'arm', name: 'backoff', ms: DEFAULT_RESTART_POLICY.baseDelayMs }]);
-  assert.equal(second.state.backoffUntil, 1100 + DEFAULT_RESTART_POLICY.baseDelayMs);
-  assert.equal(second.state.consecutiveCrashes, 2);
-  const fired = run([[1200, { type: 'timer', name: 'backoff' }]], second.state);
+  assert.deepEqual(of(second.actions, 'arm'), [{ type: 'arm', name: 'backoff:0', ms: DEFAULT_RESTART_POLICY.baseDelayMs }]);
+  assert.equal(second.state.slots[0]!.backoffUntil, 1100 + DEFAULT_RESTART_POLICY.baseDelayMs);
+  assert.equal(second.state.slots[0]!.consecutiveCrashes, 2);
+  const fired = run([[1200, { type: 'timer', name: 'backoff:0' }]], second.state);
   assert.equal(of(fired.actions, 'spawn').length, 1);
-  assert.equal(fired.state.backoffUntil, null);
+  assert.equal(fired.state.slots[0]!.backoffUntil, null);
 });
 
 test('every exit kills what the application left in the server process group', () => {
@@ -64,10 +66,10 @@ test('every exit kills what the application left in the server process group', (
 test('the no-restart exit code stays down and says why; start clears it', () => {
   const down = run([...serving, [1000, { type: 'exited', pid: 100, code: 125, signal: null }]]);
   assert.equal(of(down.actions, 'spawn').length, 1, 'only the first spawn');
-  assert.equal(down.state.stayDown, 'no-restart-code');
+  assert.equal(down.state.slots[0]!.stayDown, 'no-restart-code');
   const again = run([[2000, { type: 'start' }]], down.state);
   assert.equal(of(again.actions, 'spawn').length, 1);
-  assert.equal(again.state.stayDown, null);
+  assert.equal(again.state.slots[0]!.stayDown, null);
 });
 
 test('stop drains every server and reports all-stopped once the last exits; its exit is not a crash', () => {
@@ -83,7 +85,7 @@ test('stop drains every server and reports all-stopped once the last exits; its 
 
 test('a graceful restart starts a handover server and drains the old one only once the new is ready', () => {
   const asked = run([[1000, { type: 'restart' }]], run(serving).state);
-  assert.deepEqual(of(asked.actions, 'spawn'), [{ type: 'spawn', id: 2, handover: true, standby: false }]);
+  assert.deepEqual(of(asked.actions, 'spawn'), [{ type: 'spawn', id: 2, slot: 0, handover: true, standby: false }]);
   assert.equal(of(asked.actions, 'signal').length, 0, 'the old server keeps serving until the new one is ready');
   const ready = run([[1001, { type: 'spawned', id: 2, pid: 200 }], [1200, { type: 'ready', pid: 200 }]], asked.state);
   assert.deepEqual(of(ready.actions, 'signal'), [{ type: 'signal', pid: 100, signal: 'SIGTERM', group: false }]);
@@ -109,8 +111,8 @@ test('the launch deadline kills a server that never became ready; its exit count
 test('a healthy run resets the backoff', () => {
   let state = run([...serving, [1000, { type: 'exited', pid: 100, code: 1, signal: null }], [1001, { type: 'spawned', id: 2, pid: 101 }]]).state;
   state = run([[1002, { type: 'ready', pid: 101 }], [1002 + DEFAULT_RESTART_POLICY.healthyAfterMs, { type: 'exited', pid: 101, code: 1, signal: null }]], state).state;
-  assert.equal(state.consecutiveCrashes, 1);
-  assert.equal(state.backoffUntil, null);
+  assert.equal(state.slots[0]!.consecutiveCrashes, 1);
+  assert.equal(state.slots[0]!.backoffUntil, null);
 });
 
 test('exitCause names requested stops, signals and codes', () => {
@@ -121,21 +123,21 @@ test('exitCause names requested stops, signals and codes', () => {
 
 test('with a standby configured: a standby starts once a server serves, and takes over a crash at once', () => {
   const up = run(serving, INITIAL_STATE, true);
-  assert.deepEqual(of(up.actions, 'spawn'), [{ type: 'spawn', id: 1, handover: false, standby: false }, { type: 'spawn', id: 2, handover: false, standby: true }]);
+  assert.deepEqual(of(up.actions, 'spawn'), [{ type: 'spawn', id: 1, slot: 0, handover: false, standby: false }, { type: 'spawn', id: 2, slot: null, handover: false, standby: true }]);
   const waiting = run([[60, { type: 'spawned', id: 2, pid: 200 }], [300, { type: 'standby-ready', pid: 200 }]], up.state, true);
   assert.deepEqual(waiting.state.procs.map((p) => [p.pid, p.role, p.standbyReady]), [[100, 'serving', false], [200, 'standby', true]]);
   const crash = run([[1000, { type: 'exited', pid: 100, code: null, signal: 'SIGKILL' }]], waiting.state, true);
-  assert.deepEqual(of(crash.actions, 'promote'), [{ type: 'promote', pid: 200 }]);
+  assert.deepEqual(of(crash.actions, 'promote'), [{ type: 'promote', pid: 200, slot: 0 }]);
   assert.equal(of(crash.actions, 'spawn').length, 0, 'no cold start while a standby waits');
   const promoted = run([[1010, { type: 'ready', pid: 200 }]], crash.state, true);
-  assert.deepEqual(of(promoted.actions, 'spawn'), [{ type: 'spawn', id: 3, handover: false, standby: true }], 'a new standby once the promoted one serves');
+  assert.deepEqual(of(promoted.actions, 'spawn'), [{ type: 'spawn', id: 3, slot: null, handover: false, standby: true }], 'a new standby once the promoted one serves');
 });
 
 test('a standby that dies is no crash of the service and is not respawned in a loop', () => {
   const waiting = run([...serving, [60, { type: 'spawned', id: 2, pid: 200 }], [300, { type: 'standby-ready', pid: 200 }]], INITIAL_STATE, true);
   const died = run([[400, { type: 'exited', pid: 200, code: 6, signal: null }]], waiting.state, true);
   assert.equal(of(died.actions, 'spawn').length, 0);
-  assert.deepEqual(died.state.deaths, waiting.state.deaths, 'not counted by the restart policy');
+  assert.deepEqual(died.state.slots[0]!.deaths, waiting.state.slots[0]!.deaths, 'not counted by the restart policy');
   assert.deepEqual(died.state.procs.map((p) => p.role), ['serving']);
 });
 
@@ -154,5 +156,5 @@ test('stop and graceful restart also stop the standby', () => {
   assert.deepEqual(of(stopped.actions, 'signal').map((a) => a.pid).sort(), [100, 200]);
   const restarted = run([[1000, { type: 'restart' }]], waiting.state, true);
   assert.deepEqual(of(restarted.actions, 'signal').map((a) => [a.pid, a.signal]), [[200, 'SIGTERM']]);
-  assert.deepEqual(of(restarted.actions, 'spawn'), [{ type: 'spawn', id: 3, handover: true, standby: false }]);
+  assert.deepEqual(of(restarted.actions, 'spawn'), [{ type: 'spawn', id: 3, slot: 0, handover: true, standby: false }]);
 });

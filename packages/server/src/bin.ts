@@ -10,9 +10,9 @@ runMain('tripod-server', async () => {
   const internal = parseInternalArgs(process.argv.slice(2));
   if (internal) {
     const config = configFromArgv({ configJson: internal.configJson });
-    return runServer({ config, inheritedFds: internal.inheritedFds, handover: internal.handover, standby: internal.standby });
+    return runServer({ config, inheritedFds: internal.inheritedFds, handover: internal.handover, standby: internal.standby, slot: internal.slot });
   }
   const { parseServerArgs } = await import('./cli.js');
   const argv = await parseServerArgs(process.argv);
-  return runServer({ config: configFromArgv(argv), inheritedFds: Number(argv.inheritedFds), handover: Boolean(argv.handover), standby: false });
+  return runServer({ config: configFromArgv(argv), inheritedFds: Number(argv.inheritedFds), handover: Boolean(argv.handover), standby: false, slot: Number(argv.slot ?? 0) });
 });

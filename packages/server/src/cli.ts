@@ -10,6 +10,7 @@ export async function parseServerArgs(argv: string[]): Promise<Record<string, un
     .options(yargsConfigOptions())
     .option('inherited-fds', { type: 'number', default: 0, describe: 'number of listening fds inherited at 3, 4, …' })
     .option('handover', { type: 'boolean', default: false, describe: 'replace a running server: listen first, take the lock when it is freed' })
+    .option('slot', { type: 'number', default: 0, describe: 'the pool slot served: its lock is server.lock for 0, server.<slot>.lock otherwise' })
     .version(false)
     .strict()
     .parse() as Promise<Record<string, unknown>>;

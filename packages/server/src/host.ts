@@ -23,17 +23,35 @@ function isPromise(value: unknown): value is Promise<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
+/**
+ * Requests a keep-alive connection carries in a pool before its response says `Connection: close`.
+ * Servers sharing one accept queue take a burst of new connections unevenly (whichever process wakes
+ * first accepts many), and keep-alive keeps that spread for the connection's life: measured, 50 of 50
+ * connections on one server of two. Recycling each connection after this many requests lets the
+ * shared queue spread them again (the idler server wins the accept race): 1.05–1.12 × the fair share,
+ * at the cost of one reconnect per 100 requests. docs/pool.md "Balance".
+ */
+export const POOL_MAX_REQUESTS_PER_SOCKET = 100;
+
 /** `liveness` counts the application's requests (not the heartbeat's) as progress and in-flight work; its token answers the heartbeat. */
-export function createHost(app: RequestHandler, onAppError: (err: unknown) => void, liveness: Liveness): Host {
+export function createHost(app: RequestHandler, onAppError: (err: unknown) => void, liveness: Liveness, options: { readonly pooled?: boolean } = {}): Host {
   const connections = new Set<Socket>();
   let draining = false;
   let onEmpty: (() => void) | null = null;
+  // Not Node's maxRequestsPerSocket: past its limit it answers 503 to a client that sends on; closing
+  // after the response (as a drain does) fails nothing for a client that honours Connection: close.
+  const served = new WeakMap<Socket, number>();
+  const isRecycled = (socket: Socket): boolean => {
+    const n = (served.get(socket) ?? 0) + 1;
+    served.set(socket, n);
+    return n >= POOL_MAX_REQUESTS_PER_SOCKET;
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     // While draining, each connection's next response closes it. An idle keep-alive connection is not
     // closed any sooner than keepAliveTimeout would close it anyway: closing it early races with a
     // client that is sending its next request right then, and fails that request.
-    if (draining) res.setHeader('connection', 'close');
+    if (draining || (options.pooled && isRecycled(req.socket))) res.setHeader('connection', 'close');
     if (req.url === HEARTBEAT_PATH) {
       const body = heartbeatBody(liveness.token);
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });

@@ -1,6 +1,6 @@
 // The server's side of the IPC channel to its manager (none when it was started by hand); the messages
 // are core's wire/server-ipc.ts contract.
-import { parseManagerMessage, type ServerMessage } from '@tripod/core/wire/server-ipc';
+import { parseManagerMessage, type ManagerMessage, type ServerMessage } from '@tripod/core/wire/server-ipc';
 
 /** Sends `message` to the parent if an IPC channel is up; never throws. */
 export function tellManager(message: ServerMessage): void {
@@ -15,23 +15,24 @@ export function tellManager(message: ServerMessage): void {
 }
 
 /**
- * A standby server waits here until its manager says `go` (true), or until it should stop without
- * ever serving (false): SIGTERM, or the manager gone (nobody would promote an orphaned standby).
+ * A standby server waits here until its manager says `go` (its slot), or until it should stop without
+ * ever serving (null): SIGTERM, or the manager gone (nobody would promote an orphaned standby).
  */
-export function waitForGo(stopRequested: Promise<unknown>): Promise<boolean> {
+export function waitForGo(stopRequested: Promise<unknown>): Promise<ManagerMessage | null> {
   return new Promise((resolve) => {
-    if (!process.send || !process.connected) return resolve(false);
+    if (!process.send || !process.connected) return resolve(null);
     const onMessage = (message: unknown) => {
-      if (parseManagerMessage(message).ok) done(true);
+      const go = parseManagerMessage(message);
+      if (go.ok) done(go.value);
     };
-    const onDisconnect = () => done(false);
-    const done = (go: boolean) => {
+    const onDisconnect = () => done(null);
+    const done = (go: ManagerMessage | null) => {
       process.off('message', onMessage);
       process.off('disconnect', onDisconnect);
       resolve(go);
     };
     process.on('message', onMessage);
     process.once('disconnect', onDisconnect);
-    void stopRequested.then(() => done(false));
+    void stopRequested.then(() => done(null));
   });
 }

@@ -1,4 +1,4 @@
-// tripod-server: hold server.lock, load the application, listen on the inherited fds, report ready,
+// tripod-server: hold its slot's lock (server.lock for slot 0), load the application, listen on the inherited fds, report ready,
 // drain on SIGTERM. It is the only tier that ever calls listen().
 import type { TripodConfig } from '@tripod/core/config/config';
 import { isTripodError } from '@tripod/core/errors';
@@ -9,6 +9,7 @@ import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
 import { createLog, type Log } from '@tripod/core/log/logger';
 import { livenessSocketPath } from '@tripod/core/liveness/socket-path';
 import { runtimePaths } from '@tripod/core/paths';
+import { serverLockPath } from '@tripod/core/pool/slots';
 import { waitUntil } from '@tripod/core/toolbox/wait';
 import { loadApp } from './app-loader.js';
 import { createHost } from './host.js';
@@ -23,11 +24,13 @@ export interface ServerOptions {
   readonly handover: boolean;
   /** A warm standby: load the application, then wait for the manager's `go` before listening. */
   readonly standby: boolean;
+  /** The pool slot served; its lock file is serverLockPath(slot). A standby learns it from `go`. */
+  readonly slot: number;
 }
 
 const LOCK_RETRY_MS = 25;
 
-/** Takes server.lock, waiting while a draining predecessor still holds it (it lets go as its drain starts). */
+/** Takes its slot's lock, waiting while a draining predecessor still holds it (it lets go as its drain starts). */
 async function takeLock(path: string, log: Log): Promise<HeldLock> {
   const lock = await waitUntil(async () => {
     try {
@@ -58,6 +61,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
   // Stay alive while starting even if the application holds no handle yet (a setup awaiting forever).
   const keepAlive = setInterval(() => undefined, 1 << 30);
   let lock: HeldLock | null = null;
+  let slot = options.slot;
   try {
     checkRuntimeDir(config.runtimeDir, { allowInsecure: config.allowInsecureDirs });
     // The application and its children must not look like tiers of the instance.
@@ -78,7 +82,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
       // Only the mapping from heartbeat to PID is lost (status, tests); the cop reads the token from the liveness socket.
       log.error('server.token-file-failed', { error: (err as NodeJS.ErrnoException).code ?? String(err) });
     }
-    const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }), liveness);
+    const host = createHost(app, (err) => log.error('app.error', { error: String((err as Error)?.stack ?? err) }), liveness, { pooled: config.servers > 1 });
     // An error the application throws outside any request (a timer, a forgotten promise) is logged; it
     // does not take the server, and every connection it serves, down.
     process.on('uncaughtException', (err) => log.error('app.uncaught', { error: String(err?.stack ?? err) }));
@@ -87,7 +91,8 @@ export async function runServer(options: ServerOptions): Promise<number> {
       serveLiveness();
       tellManager({ type: 'standby', pid: process.pid });
       void log.activate();
-      if (!(await waitForGo(stopRequested))) {
+      const go = await waitForGo(stopRequested);
+      if (go === null) {
         log.info('server.standby-exit', {});
         liveness.stop();
         clearInterval(keepAlive);
@@ -96,25 +101,26 @@ export async function runServer(options: ServerOptions): Promise<number> {
         await log.close();
         return EXIT.OK;
       }
-      log.info('server.promoted', {});
+      slot = go.slot;
+      log.info('server.promoted', { slot });
     }
     if (options.inheritedFds > 0) {
       for (let i = 0; i < options.inheritedFds; i++) await host.listenFd(3 + i, config.backlog);
     } else {
       for (const l of config.listen) await host.listenAddress(l.host, l.port, config.backlog);
     }
-    log.info('server.ready', { handover: options.handover, app: config.app ?? 'builtin' });
+    log.info('server.ready', { slot, handover: options.handover, app: config.app ?? 'builtin' });
     tellManager({ type: 'ready', pid: process.pid });
     // Serving first; the lock (fs-ext's native module) and the logging machinery (winston) next, so a
     // restarting server answers the queued connections as early as a bare node server would.
     setImmediate(() => void log.activate());
     if (!options.standby) setImmediate(serveLiveness);
-    const pending = takeLock(paths.lockFile('server'), log);
+    const pending = takeLock(serverLockPath(config.runtimeDir, slot), log);
     lock = await Promise.race([pending, stopRequested.then(() => null)]);
     if (lock === null) void pending.then((l) => l.release(), () => undefined);
     else {
       lock.watch((event, fields) => log[event === 'lock.retaken' ? 'warn' : 'error'](event, fields));
-      log.info('server.locked', {});
+      log.info('server.locked', { slot });
       tellManager({ type: 'locked', pid: process.pid });
     }
     const signal = await stopRequested;

@@ -1,7 +1,7 @@
 // A real tripod instance for the bench: the built cop binary on the default timings with the bench
 // application, in a fresh runtime directory; fault injection and readiness checks; cleanup by PID.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS, TIERS, findLockHolder, freePort, instanceGone, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, scanInstance, servingPid, waitFor, type Tier } from '@tripod/core';
@@ -15,8 +15,11 @@ const COP_BIN = join(ROOT, 'packages/cop/dist/src/bin.js');
 /** The bench application, compiled beside this file (tripod-server loads it with --app). */
 export const APP = new URL('../app.js', import.meta.url).pathname;
 
-/** Every kill is a first crash when the victim ran this long (see docs/benchmarks.md). */
-export const HEALTHY_AFTER_MS = 1000;
+/**
+ * Each victim runs this long before it is killed: a server's minimum uptime (--min-uptime-ms, default
+ * 1000), so the manager replaces it at once every time on its defaults (no restart-policy override).
+ */
+export const HEALTHY_AFTER_MS = DEFAULTS.minUptimeMs;
 const AGE_MARGIN_MS = 200;
 /** A server younger than this is still in the cop's start-up grace: a hang would not be counted yet. */
 export const PROBED_AFTER_MS = DEFAULTS.startGraceMs + DEFAULTS.checkIntervalMs + 250;
@@ -37,10 +40,8 @@ function signal(pid: number | null | undefined, sig: NodeJS.Signals): boolean {
 export async function startTripod(extraArgs: readonly string[] = []): Promise<TripodTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'tripod-bench-'));
   const port = await freePort();
-  const configFile = join(dir, 'bench-config.json');
-  writeFileSync(configFile, JSON.stringify({ restart: { healthyAfterMs: HEALTHY_AFTER_MS } }));
   const out = openSync(join(dir, 'cop-output.log'), 'a');
-  const args = [COP_BIN, '--config', configFile, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, '--app', APP, ...extraArgs];
+  const args = [COP_BIN, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, '--app', APP, ...extraArgs];
   const cop = spawn(process.execPath, args, { cwd: dir, env: cleanEnv(), stdio: ['ignore', out, out] });
   closeSync(out);
   const paths = runtimePaths(dir);

@@ -1,13 +1,15 @@
-// The built-in peer: Node's cluster module with one worker running the benchmark handler. The default
-// scheduling policy is kept (round-robin on Linux: the primary accepts every connection and passes it
-// to the worker over IPC). usage: node cluster.js PORT
+// The built-in peer: Node's cluster module with one worker (BENCH_CLUSTER_WORKERS to compare with a
+// pool of that many servers) running the benchmark handler. The default scheduling policy is kept
+// (round-robin on Linux: the primary accepts every connection and passes it to a worker over IPC).
+// usage: node cluster.js PORT
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import handler from '../app.js';
 
 const port = Number(process.argv[2]);
 if (cluster.isPrimary) {
-  cluster.fork();
+  const workers = Number(process.env.BENCH_CLUSTER_WORKERS ?? 1);
+  for (let i = 0; i < workers; i++) cluster.fork();
   process.on('SIGTERM', () => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
     process.exit(0);

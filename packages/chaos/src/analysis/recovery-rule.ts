@@ -19,6 +19,8 @@ export interface HealthView {
   readonly holders: Readonly<Record<Tier, HolderView | null>>;
   /** The PID a heartbeat through the listening socket named, or null (no answer). */
   readonly heartbeatPid: number | null;
+  /** A pool (--servers N > 1): the holder of each slot lock (slot 0 is `holders.server`), null where free. */
+  readonly pool?: { readonly size: number; readonly holders: readonly (HolderView | null)[] };
 }
 
 export interface FaultInProgress {
@@ -35,9 +37,28 @@ export const NO_ANSWER = 'no server answering the heartbeat';
 
 const running = (h: HolderView | null): h is HolderView => h !== null && h.state !== 'T' && h.state !== 't' && h.state !== 'Z' && h.state !== 'X';
 
-/** What keeps the instance from being whole: every tier held by a running process, the heartbeat answered by the server.lock holder, the server a child of the manager. */
+const absentTier = (tier: string, h: HolderView | null) => (h === null ? `no ${tier}` : `${tier} ${h.pid} stopped`);
+
+/** What keeps a pool from being whole: every slot held by a running child of the manager, the heartbeat answered by one of them. */
+function poolMissing(view: HealthView, pool: NonNullable<HealthView['pool']>): string[] {
+  const { manager } = view.holders;
+  const missing: string[] = [];
+  const held = pool.holders.filter(running);
+  if (held.length < pool.size) missing.push(`${held.length} of ${pool.size} slots served`);
+  if (view.heartbeatPid !== null && !held.some((h) => h.pid === view.heartbeatPid)) missing.push(`heartbeat answered by ${view.heartbeatPid}, no slot lock holder`);
+  for (const h of held) if (running(manager) && h.ppid !== manager.pid) missing.push(`server ${h.pid} not a child of manager ${manager.pid}`);
+  return missing;
+}
+
+/** What keeps the instance from being whole: every tier held by a running process, the heartbeat answered by the server.lock holder (in a pool: every slot), the server a child of the manager. */
 export function wholeMissing(view: HealthView): string[] {
   const { cop, manager, server } = view.holders;
+  if (view.pool) {
+    const missing: string[] = [];
+    if (!running(cop)) missing.push(absentTier('cop', view.holders.cop));
+    if (!running(manager)) missing.push(absentTier('manager', view.holders.manager));
+    return [...missing, ...poolMissing(view, view.pool)];
+  }
   const missing: string[] = [];
   const absent = (tier: string, h: HolderView | null) => (h === null ? `no ${tier}` : `${tier} ${h.pid} stopped`);
   if (!running(cop)) missing.push(absent('cop', cop));
@@ -78,7 +99,10 @@ export function missingForService(view: HealthView, fault: FaultInProgress): str
 export function missingForRepair(view: HealthView, fault: FaultInProgress): string[] {
   const missing = [...missingForService(view, fault), ...wholeMissing(view)];
   if (replacesTarget(fault.kind)) {
-    for (const t of fault.targets) if (sameProcess(view.holders[t.tier], t)) missing.push(`${t.tier} ${t.pid} not replaced`);
+    for (const t of fault.targets) {
+      const holds = sameProcess(view.holders[t.tier], t) || (t.tier === 'server' && (view.pool?.holders ?? []).some((h) => sameProcess(h, t)));
+      if (holds) missing.push(`${t.tier} ${t.pid} not replaced`);
+    }
   }
   return missing;
 }

@@ -44,6 +44,8 @@ export interface ChaosOptions {
   readonly cooldownMs: number;
   readonly sampleMs: number;
   readonly copArgs: readonly string[];
+  /** Servers in the instance's pool (--servers); server faults hit a random slot. */
+  readonly servers: number;
   readonly keepRunning: boolean;
   readonly progressMs: number;
   readonly quiet: boolean;
@@ -81,6 +83,7 @@ export const CHAOS_FLAGS: Readonly<Record<string, Spec>> = {
   'warmup-sec': { type: 'number', describe: 'no fault before this many seconds of load', default: 2 },
   'cooldown-sec': { type: 'number', describe: 'no fault scheduled in the last this-many seconds', default: 3 },
   'sample-ms': { type: 'number', describe: 'period of the invariant samples (a /proc scan every fourth)', default: 250 },
+  servers: { type: 'number', describe: 'servers in the pool under test (tripod --servers); each server fault hits a random slot and every slot must come back', default: 1 },
   'cop-arg': { type: 'string', describe: 'extra argument for the cop, repeatable; use --cop-arg=--flag for flags' },
   'keep-running': { type: 'boolean', describe: 'leave the instance running at the end (skips the after-stop checks)', default: false },
   'progress-sec': { type: 'number', describe: 'seconds between progress lines', default: 5 },
@@ -194,6 +197,7 @@ export function validateOptions(raw: Record<string, unknown>, randomSeed: number
     cooldownMs: Math.round(num(raw, 'cooldown-sec', 0, 3600) * 1000),
     sampleMs: num(raw, 'sample-ms', 20, 10_000, true),
     copArgs: copArgs(raw['cop-arg']),
+    servers: num(raw, 'servers', 1, 256, true),
     keepRunning: Boolean(raw['keep-running'] ?? false),
     progressMs: Math.round(num(raw, 'progress-sec', 0.5, 3600) * 1000),
     quiet: Boolean(raw.quiet ?? false),

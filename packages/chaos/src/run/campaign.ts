@@ -2,7 +2,7 @@
 // the first ready, then load + samples + faults for the duration, stop, check what is left, report.
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { findLockHolder, instanceGone, isInstanceTier, scanInstance, servingPid, waitUntil, type RuntimePaths } from '@tripod/core';
+import { findSlotHolders, instanceGone, isInstanceTier, scanInstance, servingPid, waitUntil, type RuntimePaths } from '@tripod/core';
 import type { ChaosOptions } from '../cli/options.js';
 import { BUCKET_MS } from '../analysis/buckets.js';
 import type { Violation } from '../analysis/invariant-names.js';
@@ -35,11 +35,11 @@ export interface CampaignResult {
   readonly ran: boolean;
 }
 
-async function waitReady(host: string, port: number, paths: RuntimePaths, aborted: () => boolean): Promise<number | null> {
-  const serverLock = paths.lockFile('server');
+async function waitReady(host: string, port: number, paths: RuntimePaths, servers: number, aborted: () => boolean): Promise<number | null> {
   return waitUntil(async () => {
     const pid = await servingPid({ host, port }, 1000, paths.dir);
-    return pid !== null && pid === findLockHolder(serverLock) ? pid : null;
+    const holders = findSlotHolders(paths.dir).filter((h) => h.slot < servers);
+    return pid !== null && holders.length === servers && holders.some((h) => h.pid === pid) ? pid : null;
   }, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 100, aborted });
 }
 
@@ -102,7 +102,7 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
   supervisor.begin();
   sampling.start();
 
-  const servingPid = await waitReady(options.host, setup.port, setup.paths, () => aborted);
+  const servingPid = await waitReady(options.host, setup.port, setup.paths, options.servers, () => aborted);
   const readyAt = servingPid === null ? null : Date.now();
   const recorder = new RequestRecorder(readyAt ?? startedAt);
   const schedule = planSchedule({
@@ -131,7 +131,7 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
       if (!options.quiet) say(formatProgress({ elapsedMs: Date.now() - readyAt, durationMs: options.durationMs, counts: recorder.counts, faultsDone, faultsPlanned: schedule.length, violations: sampleViolations.length }));
     }, options.progressMs);
     faults = await runFaults(schedule, {
-      health: { paths: setup.paths, host: options.host, port: setup.port },
+      health: { paths: setup.paths, host: options.host, port: setup.port, servers: options.servers },
       targets: { paths: setup.paths, instance: setup.instance, isOurCop: (pid) => supervisor.isOurCop(pid) },
       origin: readyAt, lastInjectAt: readyAt + options.durationMs - options.cooldownMs, recoveryBoundMs: options.recoveryBoundMs,
       repairBoundMs: options.repairBoundMs,

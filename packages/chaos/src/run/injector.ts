@@ -1,6 +1,6 @@
 // Choosing a fault's targets from the lock holders, verifying each is a tier of this instance, and
 // sending the signal; a SIGSTOP is held, then SIGCONT if the process is still the same one.
-import { findLockHolder, identify, isInstanceTier, isStillAlive, readStat, sendSignal, type RuntimePaths } from '@tripod/core';
+import { findLockHolder, findSlotHolders, identify, isInstanceTier, isStillAlive, readStat, sendSignal, type RuntimePaths } from '@tripod/core';
 import { tiersOf, type FaultKind, type FaultTier } from '../faults/fault.js';
 import type { FaultTarget } from '../report/model.js';
 
@@ -8,14 +8,24 @@ export interface TargetContext {
   readonly paths: RuntimePaths;
   readonly instance: string;
   isOurCop(pid: number): boolean;
+  /** Picks one of `n` (a server fault's slot in a pool); default Math.random. */
+  readonly pick?: (n: number) => number;
+}
+
+/** The server a fault hits: in a pool, the holder of a random slot lock; else server.lock's. */
+function serverTarget(ctx: TargetContext): number | null {
+  const holders = findSlotHolders(ctx.paths.dir);
+  if (holders.length === 0) return null;
+  const pick = ctx.pick ?? ((n: number) => Math.floor(Math.random() * n));
+  return holders[Math.min(holders.length - 1, pick(holders.length))]!.pid;
 }
 
 /** The verified targets of a fault on `tier`, or why there are none. */
 export function resolveTargets(tier: FaultTier, ctx: TargetContext): { targets: FaultTarget[] } | { reason: string } {
   const targets: FaultTarget[] = [];
   for (const t of tiersOf(tier)) {
-    const holder = findLockHolder(ctx.paths.lockFile(t));
-    if (holder === null) return { reason: `${t}.lock is free` };
+    const holder = t === 'server' ? serverTarget(ctx) : findLockHolder(ctx.paths.lockFile(t));
+    if (holder === null) return { reason: t === 'server' ? 'no server slot lock is held' : `${t}.lock is free` };
     const who = identify(holder);
     if (who === null) return { reason: `${t}.lock holder ${holder} is gone` };
     if (!isInstanceTier(holder, ctx.instance, t) && !(t === 'cop' && ctx.isOurCop(holder))) {

@@ -1,6 +1,6 @@
 // Watching a fault get repaired: poll the lock holders, their /proc state and a heartbeat through the
 // listening socket, noting when the service is back and when every tier is, up to a deadline.
-import { TIERS, findLockHolder, readStat, servingPid, waitUntil, type RuntimePaths, type Tier } from '@tripod/core';
+import { TIERS, findLockHolder, listSlotLocks, readStat, servingPid, waitUntil, type RuntimePaths, type Tier } from '@tripod/core';
 import { NO_ANSWER, missingForRepair, missingForService, type FaultInProgress, type HealthView, type HolderView } from '../analysis/recovery-rule.js';
 
 export const RECOVERY_POLL_MS = 50;
@@ -10,6 +10,8 @@ export const OUTAGE_CONFIRMATIONS = 2;
 
 export interface HealthContext {
   readonly paths: RuntimePaths;
+  /** Servers in the pool: every slot must be held again. */
+  readonly servers?: number;
   readonly host: string;
   readonly port: number;
 }
@@ -25,7 +27,9 @@ function holderView(path: string): HolderView | null {
 export async function observeHealth(ctx: HealthContext): Promise<HealthView> {
   const heartbeatPid = await servingPid(ctx, HEARTBEAT_TIMEOUT_MS, ctx.paths.dir);
   const holders = Object.fromEntries(TIERS.map((t) => [t, holderView(ctx.paths.lockFile(t))])) as Record<Tier, HolderView | null>;
-  return { holders, heartbeatPid };
+  if ((ctx.servers ?? 1) <= 1) return { holders, heartbeatPid };
+  const pool = listSlotLocks(ctx.paths.dir).filter((l) => l.slot < ctx.servers!).map((l) => holderView(l.path));
+  return { holders, heartbeatPid, pool: { size: ctx.servers!, holders: pool } };
 }
 
 export interface WatchResult {

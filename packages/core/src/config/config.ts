@@ -21,6 +21,16 @@ export interface TripodConfig {
   readonly backlog: number;
   /** Keep a warm standby server (application loaded, not listening) to replace a dead one at once. */
   readonly standby: boolean;
+  /** Servers in the pool, all listening on the same sockets (`auto` resolves to the available cores). */
+  readonly servers: number;
+  /** Servers a rolling restart replaces at a time. */
+  readonly restartBatch: number;
+  /** A server that dies sooner than this after it became ready counts toward a crash loop (PM2's min_uptime). */
+  readonly minUptimeMs: number;
+  /** RSS in bytes over which a server is replaced gracefully; null for no limit. */
+  readonly maxMemory: number | null;
+  /** How long a server's RSS must stay over maxMemory before it is replaced. */
+  readonly memoryWindowMs: number;
   /** The cop's check period. */
   readonly checkIntervalMs: number;
   /** Deadline of one heartbeat probe. */
@@ -60,6 +70,10 @@ export const DEFAULTS = Object.freeze({
   listen: [{ host: '127.0.0.1', port: 8080 }] as readonly Listener[],
   backlog: 511,
   standby: true,
+  servers: 1,
+  restartBatch: 1,
+  minUptimeMs: 1000,
+  memoryWindowMs: 3000,
   checkIntervalMs: 1000,
   probeTimeoutMs: 1000,
   probeFailures: 2,

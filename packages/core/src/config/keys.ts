@@ -6,7 +6,7 @@ import type { TripodConfig } from './config.js';
 export const CONFIG_KEYS = [
   'runtimeDir', 'logDir', 'logLevel', 'listen', 'app', 'staticDir', 'backlog', 'standby', 'checkIntervalMs', 'probeTimeoutMs',
   'probeFailures', 'startGraceMs', 'launchTimeoutMs', 'drainTimeoutMs', 'killGraceMs', 'coreSignal', 'stallLimitMs', 'allowInsecureDirs', 'user', 'group',
-  'hangAfterMs', 'killOnSlowMs', 'stallKillMs', 'restart',
+  'hangAfterMs', 'killOnSlowMs', 'stallKillMs', 'servers', 'restartBatch', 'minUptimeMs', 'maxMemory', 'memoryWindowMs', 'restart',
 ] as const;
 
 /** Keys of the `restart` object. */

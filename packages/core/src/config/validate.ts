@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { TripodError } from '../errors.js';
 import { LEVELS, type Level } from '../log/logger.js';
 import { DEFAULT_RESTART_POLICY } from '../policy/restart-policy.js';
+import { resolvePoolSize } from '../pool/slots.js';
 import { DEFAULTS, type Listener, type TripodConfig } from './config.js';
 import { CONFIG_KEYS, RESTART_KEYS, nearestKey } from './keys.js';
 
@@ -122,6 +123,29 @@ function signalName(value: unknown): NodeJS.Signals | null {
   return value.toUpperCase() as NodeJS.Signals;
 }
 
+const MAX_SERVERS = 256;
+
+function poolSize(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULTS.servers;
+  if (value === 'auto') return resolvePoolSize('auto');
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_SERVERS) throw invalid('servers', value, `must be "auto" or a whole number from 1 to ${MAX_SERVERS}`);
+  return n;
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** Parses a memory size: bytes, or a number with K, M or G (binary units: 512M = 512 MiB); `none` or empty for no limit. */
+export function parseSize(value: unknown, field = 'maxMemory'): number | null {
+  if (value === undefined || value === null || value === '' || value === 'none' || value === 0) return null;
+  const match = typeof value === 'number' ? [String(value), String(value), ''] : typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value) : null;
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw invalid(field, value, 'must be a size such as 512M, 1G or a number of bytes, or "none"');
+  const bytes = Math.round(Number(match[1]) * unit);
+  if (bytes < 1024 * 1024) throw invalid(field, value, 'must be at least 1M');
+  return bytes;
+}
+
 /** Builds the frozen configuration from raw values; relative paths resolve against `cwd`. */
 export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd()): TripodConfig {
   if (!isRecord(raw)) throw invalid('config', raw, 'must be an object of settings');
@@ -147,6 +171,11 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
     staticDir: optionalPath(raw, 'staticDir', cwd),
     backlog: integer(raw, 'backlog', DEFAULTS.backlog, 1, 65_535),
     standby: boolean(raw, 'standby', DEFAULTS.standby),
+    servers: poolSize(raw.servers),
+    restartBatch: integer(raw, 'restartBatch', DEFAULTS.restartBatch, 1, MAX_SERVERS),
+    minUptimeMs: integer(raw, 'minUptimeMs', DEFAULTS.minUptimeMs, 0, 3_600_000),
+    maxMemory: parseSize(raw.maxMemory),
+    memoryWindowMs: integer(raw, 'memoryWindowMs', DEFAULTS.memoryWindowMs, 0, 3_600_000),
     checkIntervalMs,
     probeTimeoutMs,
     probeFailures: integer(raw, 'probeFailures', DEFAULTS.probeFailures, 1, 100),

@@ -3,7 +3,7 @@
 import { TripodError } from '../errors.js';
 import { bool, int, isRecord, nullable, oneOf, parseWith, shape, type Parsed } from './check.js';
 
-export const CONTROL_COMMANDS = ['ping', 'status', 'metrics', 'reload', 'server-start', 'server-stop', 'server-restart', 'server-drain', 'stop'] as const;
+export const CONTROL_COMMANDS = ['ping', 'status', 'metrics', 'reload', 'server-start', 'server-stop', 'server-restart', 'server-drain', 'server-scale', 'stop'] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 
 export interface ControlRequest {
@@ -18,7 +18,7 @@ export type ControlResponse =
 /** The manager's answer to `ping`, from memory only (no /proc reads on the heartbeat path). */
 export interface PingReply {
   readonly pid: number;
-  /** True when a server should be holding server.lock right now. */
+  /** True when a server should be holding a slot lock right now (any slot of the pool). */
   readonly serverExpected: boolean;
   readonly serverPid: number | null;
 }
@@ -26,6 +26,12 @@ export interface PingReply {
 /** The manager's answer to the commands that only start something (`server-*`, `stop`). */
 export interface AcceptedReply {
   readonly accepted: ControlCommand;
+}
+
+/** The manager's answer to `server-scale` (args `{ size }`). */
+export interface ScaleReply {
+  readonly from: number;
+  readonly to: number;
 }
 
 /** The manager's answer to `reload`. */
@@ -84,4 +90,9 @@ export function parseAcceptedReply(value: unknown): Parsed<AcceptedReply> {
 /** The result of `reload`, or ERR_WIRE_INVALID. */
 export function parseReloadReply(value: unknown): Parsed<ReloadReply> {
   return parseWith('reload reply', value, shape<ReloadReply>({ reopenedLogs: bool, configApplied: bool }));
+}
+
+/** The result of `server-scale`, or ERR_WIRE_INVALID. */
+export function parseScaleReply(value: unknown): Parsed<ScaleReply> {
+  return parseWith('scale reply', value, shape<ScaleReply>({ from: int, to: int }));
 }

@@ -10,10 +10,13 @@ export type ServerMessage =
   | { readonly type: 'locked'; readonly pid: number }
   | { readonly type: 'drained'; readonly pid: number; readonly outcome: 'success' | 'timeout'; readonly openConnections: number; readonly ms: number };
 
-/** Manager -> server: a standby takes over as the serving server. */
-export type ManagerMessage = { readonly type: 'go' };
+/** Manager -> server: a standby takes over as the server of pool slot `slot` (its lock: serverLockPath(slot)). */
+export type ManagerMessage = { readonly type: 'go'; readonly slot: number };
 
-export const GO: ManagerMessage = Object.freeze({ type: 'go' });
+/** The `go` that promotes a standby into `slot`. */
+export function goMessage(slot: number): ManagerMessage {
+  return { type: 'go', slot };
+}
 
 const READERS = {
   standby: shape({ type: literal('standby'), pid: int }),
@@ -38,5 +41,8 @@ export function parseServerMessage(value: unknown): Parsed<ServerMessage> {
 
 /** The manager's IPC message, or ERR_WIRE_INVALID. */
 export function parseManagerMessage(value: unknown): Parsed<ManagerMessage> {
-  return parseWith('manager message', value, shape<ManagerMessage>({ type: literal('go') }));
+  const read = shape<ManagerMessage>({ type: literal('go'), slot: int });
+  const parsed = parseWith('manager message', value, read);
+  if (parsed.ok && parsed.value.slot < 0) return { ok: false, error: new TripodError('ERR_WIRE_INVALID', `manager message: slot must be 0 or more, got ${parsed.value.slot}`) };
+  return parsed;
 }

@@ -1,5 +1,5 @@
 // tripod restart: graceful server restart (new server first, then the old one drains).
-import { controlRequest, findLockHolder, isTripodError, waitUntil } from '@tripod/core';
+import { controlRequest, findSlotHolders, isTripodError, waitUntil } from '@tripod/core';
 import type { CtlCommand } from '../command.js';
 import { JSON_OPTION } from '../command.js';
 import { ctlContext, instanceOf, knownListeners } from '../context.js';
@@ -21,7 +21,9 @@ export const restartCommand: CtlCommand = {
   async run(argv) {
     const ctl = ctlContext(argv);
     const { paths } = ctl;
-    const before = findLockHolder(paths.lockFile('server'));
+    // A pool restarts one slot after another: done when every slot lock is held by a new server.
+    const beforeAll = findSlotHolders(paths.dir).map((h) => h.pid);
+    const before = beforeAll[0] ?? null;
     let via: string;
     let confirmed = true;
     try {
@@ -45,11 +47,12 @@ export const restartCommand: CtlCommand = {
     if (!argv.wait) return confirmed ? CTL_EXIT.OK : CTL_EXIT.FAILURE;
     const listener = knownListeners(ctl)[0];
     const after = await waitUntil(async () => {
-      const holder = findLockHolder(paths.lockFile('server'));
-      if (holder === null || holder === before) return null;
+      const holders = findSlotHolders(paths.dir).map((h) => h.pid);
+      const holder = holders[0] ?? null;
+      if (holder === null || holders.some((pid) => beforeAll.includes(pid))) return null;
       if (!listener) return holder;
       const beat = await heartbeat(listener, 1000, paths.dir);
-      return beat.ok && beat.pid === holder ? holder : null;
+      return beat.ok && holders.includes(beat.pid) ? holder : null;
     }, { timeoutMs: Number(argv['wait-timeout']) * 1000, intervalMs: 150 });
     if (argv.json) printJson({ via, before, after });
     if (after === null) {

@@ -1,5 +1,5 @@
-// tripod server start|stop|restart|drain: the manager's server commands over the control socket.
-import { controlCall, findLockHolder, parseAcceptedReply, type ControlCommand } from '@tripod/core';
+// tripod server start|stop|restart|drain|scale N: the manager's server commands over the control socket.
+import { controlCall, findLockHolder, parseAcceptedReply, parseScaleReply, type ControlCommand } from '@tripod/core';
 import type { CtlCommand } from '../command.js';
 import { JSON_OPTION } from '../command.js';
 import { ctlContext } from '../context.js';
@@ -7,27 +7,36 @@ import { CTL_EXIT } from '../exit-codes.js';
 import { COMMAND_TIMEOUT_MS } from '../instance/manager-status.js';
 import { out, printJson, say } from '../output.js';
 
-const ACTIONS = ['start', 'stop', 'restart', 'drain'] as const;
+const ACTIONS = ['start', 'stop', 'restart', 'drain', 'scale'] as const;
 const MEANING: Record<(typeof ACTIONS)[number], string> = {
   start: 'start a server (after stop or drain, or to end a give-up)',
   stop: 'stop the server now (SIGTERM, SIGKILL after the kill grace); the manager keeps running',
   restart: 'graceful restart: a new server first, then the old one drains',
   drain: 'stop the server gracefully: finish open requests, then exit',
+  scale: 'grow or shrink the pool to SIZE servers now, failing no request',
 };
 
 export const serverCommand: CtlCommand = {
-  command: 'server <action>',
-  describe: 'control the server through the manager: start, stop, restart, drain',
+  command: 'server <action> [size]',
+  describe: 'control the servers through the manager: start, stop, restart, drain, scale SIZE',
   builder: (y) =>
     y
       .positional('action', { choices: ACTIONS, describe: Object.entries(MEANING).map(([a, m]) => `${a}: ${m}`).join('; ') })
+      .positional('size', { type: 'number', describe: 'for scale: the number of servers (1 to 256)' })
       .options({ ...JSON_OPTION }),
   async run(argv) {
     const ctl = ctlContext(argv);
     const action = argv.action as (typeof ACTIONS)[number];
     const cmd = `server-${action}` as ControlCommand;
+    const size = argv.size;
+    if (action === 'scale' && (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 256)) {
+      say(`tripod server scale needs a size from 1 to 256, got ${JSON.stringify(size ?? null)}`);
+      return CTL_EXIT.USAGE;
+    }
     try {
-      const result = await controlCall(ctl.paths.controlSocket, { cmd }, COMMAND_TIMEOUT_MS, parseAcceptedReply);
+      const result = action === 'scale'
+        ? await controlCall(ctl.paths.controlSocket, { cmd, args: { size } }, COMMAND_TIMEOUT_MS, parseScaleReply)
+        : await controlCall(ctl.paths.controlSocket, { cmd }, COMMAND_TIMEOUT_MS, parseAcceptedReply);
       if (argv.json) printJson(result);
       else out(`manager accepted ${cmd}`);
       return CTL_EXIT.OK;

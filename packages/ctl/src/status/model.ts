@@ -99,6 +99,17 @@ function processState(s: StatusSources, pid: number, running: string): string {
   return running;
 }
 
+/** A pool's server is named by its slot in the state column ("serving slot 1"); a pool of one looks as it always did. */
+function withSlot(state: string, server: ServerStatus | undefined, status: ManagerStatus | null): string {
+  return (status?.size ?? 1) > 1 && server?.slot != null ? `${state} slot ${server.slot}` : state;
+}
+
+/** The restart record of the slot `server` serves, when the pool has more than one slot. */
+function slotRecord(s: StatusSources, server: ServerStatus | undefined, status: ManagerStatus | null) {
+  const slot = (status?.size ?? 1) > 1 && server?.slot != null ? status?.slots?.find((x) => x.slot === server.slot) : undefined;
+  return slot ? { restarts: slot.restarts, lastExit: slot.lastExit ? describeLastExit(slot.lastExit, s.now) : null } : null;
+}
+
 function serverRows(s: StatusSources, status: ManagerStatus | null, backoff: ReturnType<typeof backoffOf>): TierRow[] {
   const holder = s.locks.server.holder;
   const listed: readonly ServerStatus[] = status?.servers ?? [];
@@ -109,8 +120,8 @@ function serverRows(s: StatusSources, status: ManagerStatus | null, backoff: Ret
   if (holder !== null) {
     const entry = listed.find((p) => p.pid === holder);
     const answering = s.server?.ok === true;
-    const state = processState(s, holder, answering ? (entry?.role ?? 'serving') : 'not-answering');
-    rows.push({ ...base, ...primary, pid: holder, state, uptimeSeconds: uptime(s, holder, entry?.startedAt), heartbeatMs: s.server?.ok ? s.server.ms : null, heartbeatFrom: s.server?.ok ? 'now' : null });
+    const state = withSlot(processState(s, holder, answering ? (entry?.role ?? 'serving') : 'not-answering'), entry, status);
+    rows.push({ ...base, ...primary, ...slotRecord(s, entry, status), pid: holder, state, uptimeSeconds: uptime(s, holder, entry?.startedAt), heartbeatMs: s.server?.ok ? s.server.ms : null, heartbeatFrom: s.server?.ok ? 'now' : null });
   } else {
     let state = 'down';
     if (backoff.active) state = backoff.active;
@@ -120,7 +131,7 @@ function serverRows(s: StatusSources, status: ManagerStatus | null, backoff: Ret
   }
   for (const p of listed) {
     if (p.pid === holder || p.pid === null) continue;
-    rows.push({ ...base, pid: p.pid, state: processState(s, p.pid, p.role), uptimeSeconds: uptime(s, p.pid, p.startedAt) });
+    rows.push({ ...base, ...slotRecord(s, p, status), pid: p.pid, state: withSlot(processState(s, p.pid, p.role), p, status), uptimeSeconds: uptime(s, p.pid, p.startedAt) });
   }
   return rows;
 }

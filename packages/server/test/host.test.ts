@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { request, Agent } from 'node:http';
+import { test } from 'node:test';
+import { freePort } from '@tripod/core';
+import { createHost, POOL_MAX_REQUESTS_PER_SOCKET } from '../src/host.js';
+import { createLiveness } from '../src/liveness/monitor.js';
+
+/** Sends `n` requests one after another over a keep-alive agent; returns the `connection` header of each and how many sockets carried them. */
+async function sequence(port: number, n: number): Promise<{ closes: number[]; sockets: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const sockets = new Set<unknown>();
+  const closes: number[] = [];
+  for (let i = 1; i <= n; i++) {
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+        sockets.add(res.socket);
+        if (res.headers.connection === 'close') closes.push(i);
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+  agent.destroy();
+  return { closes, sockets: sockets.size };
+}
+
+async function withHost(pooled: boolean, run: (port: number) => Promise<void>): Promise<void> {
+  const liveness = createLiveness();
+  const host = createHost((_req, res) => void res.end('ok'), () => undefined, liveness, { pooled });
+  const port = await freePort();
+  await host.listenAddress('127.0.0.1', port, 16);
+  try {
+    await run(port);
+  } finally {
+    await host.drain(100);
+    liveness.stop();
+  }
+}
+
+test('in a pool, a keep-alive connection is recycled after POOL_MAX_REQUESTS_PER_SOCKET requests (so the shared queue spreads it again)', async () => {
+  await withHost(true, async (port) => {
+    const { closes, sockets } = await sequence(port, POOL_MAX_REQUESTS_PER_SOCKET + 1);
+    assert.deepEqual(closes, [POOL_MAX_REQUESTS_PER_SOCKET]);
+    assert.equal(sockets, 2);
+  });
+});
+
+test('a single server keeps a keep-alive connection as long as the client does', async () => {
+  await withHost(false, async (port) => {
+    const { closes, sockets } = await sequence(port, POOL_MAX_REQUESTS_PER_SOCKET + 1);
+    assert.deepEqual(closes, []);
+    assert.equal(sockets, 1);
+  });
+});
