@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { identify, isStillAlive, waitFor } from '@tripod/core';
+import { identify, isStillAlive, readStat, waitFor } from '@tripod/core';
 import { spawnDecoy, spawnDecoys, type Decoy } from '../helpers/decoy.js';
 import { servingPid } from '../helpers/http.js';
 import { startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
@@ -36,10 +36,11 @@ test('decoys and PIDs in stale lock files survive server kills, manager kills an
     }, 10_000);
     const manager = identify(inst.holder('manager')!)!;
     process.kill(manager.pid, 'SIGKILL');
-    await waitFor('a new manager and server', async () => {
+    // The orphaned server serves on until the new manager's own server is ready: wait for that one.
+    await waitFor('a new manager and a server of its own', async () => {
       const pid = inst.holder('manager');
       const serving = await servingPid(inst.port);
-      return pid !== null && pid !== manager.pid && serving !== null && inst.holder('server') === serving;
+      return pid !== null && pid !== manager.pid && serving !== null && inst.holder('server') === serving && readStat(serving)?.ppid === pid;
     }, 10_000);
     assert.ok(!isStillAlive(manager));
   }
