@@ -24,7 +24,7 @@ test('a 15 s seeded campaign exits 0: every fault recovered, nothing refused, re
   assert.ok(report.faults.filter((f) => f.outcome !== 'skipped').every((f) => f.recoveryMs !== null && f.repairMs !== null), JSON.stringify(report.faults));
   assert.equal(s.failures.refused.total, 0, run.transcript);
   assert.deepEqual(report.violations, []);
-  assert.ok(s.requests.total > 500, `only ${s.requests.total} requests`);
+  assert.ok(s.requests.total > 200, `only ${s.requests.total} requests`);
   // The cop was killed once and the harness, as its outer supervisor, started it again.
   const copFault = report.faults.find((f) => f.tier === 'cop');
   if (copFault !== undefined && copFault.outcome !== 'skipped') assert.ok(report.copRuns.length >= 2, JSON.stringify(report.copRuns));

@@ -69,13 +69,15 @@ export interface StartOptions {
   readonly waitReady?: boolean;
   /** Use the fast test timings (default true); false runs on the documented defaults. */
   readonly fast?: boolean;
+  /** The cop's entry script (default: the checkout's); a test whose tiers run as another user passes readableCop(). */
+  readonly copBin?: string;
 }
 
 /** Spawns a cop for a fresh runtime directory; resolves once a server answers through the port. */
 export async function startInstance(options: StartOptions = {}): Promise<Instance> {
   const dir = options.dir ?? tempDir();
   const port = options.port ?? (await freePort());
-  const args = [BIN.cop, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...(options.fast === false ? [] : FAST), ...(options.args ?? [])];
+  const args = [options.copBin ?? BIN.cop, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...(options.fast === false ? [] : FAST), ...(options.args ?? [])];
   const cop = spawn(process.execPath, args, { cwd: dir, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   cop.stdout!.on('data', (d: Buffer) => (out += d.toString()));

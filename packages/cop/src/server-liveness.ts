@@ -76,7 +76,11 @@ export function judgeServer(previous: ServerWatch, obs: ServerObservation, polic
   const report = obs.liveness?.ok && obs.liveness.value.pid === holder ? obs.liveness.value : null;
   if (obs.liveness && report === null) {
     const error = obs.liveness.ok ? `answered for PID ${obs.liveness.value.pid}` : obs.liveness.error;
-    logs.push({ level: 'warn', event: 'liveness.fail', fields: { pid: holder, error, ms: obs.liveness.ms } });
+    // One missed answer is no news (a server may let its lock go and close its socket between the
+    // lock read and the probe, as a drain does): it is a warning once the silence is half a hang.
+    const silentMs = now - (w.lastAnswerAt ?? w.since);
+    const level = silentMs * 2 >= policy.hangAfterMs ? 'warn' : 'info';
+    logs.push({ level, event: 'liveness.fail', fields: { pid: holder, error, ms: obs.liveness.ms, silentMs } });
   }
   if (report !== null) {
     const moved = w.completed === null || report.completed !== w.completed || report.inflight === 0;

@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { waitFor } from '@tripod/core';
 import { httpGet } from '../../helpers/http.js';
 import { startInstance, type Instance, cleanupAll } from '../../helpers/instance.js';
+import { readableCop } from '../../helpers/readable-build.js';
 import { NEEDS_ROOT, NOBODY, nodeAsNobody } from './nobody.js';
 
 const started: Instance[] = [];
@@ -38,7 +39,8 @@ async function freePrivilegedPort(): Promise<number> {
 
 test('--user: the root cop binds a privileged port; manager and server run as the user, who can neither signal the cop nor open its lock', { skip: NEEDS_ROOT }, async () => {
   const port = await freePrivilegedPort();
-  const inst = await startInstance({ port, args: ['--user', String(NOBODY), '--group', String(NOBODY)] });
+  // The manager and the server run as the user: they must be able to read the build (the checkout may be 0700).
+  const inst = await startInstance({ port, copBin: readableCop(), args: ['--user', String(NOBODY), '--group', String(NOBODY)] });
   started.push(inst);
   const [cop, manager, server] = [inst.holder('cop')!, inst.holder('manager')!, inst.holder('server')!];
   assert.equal(uidOf(cop), 0, 'the cop stays root');
