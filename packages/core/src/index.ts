@@ -39,3 +39,4 @@ export * from './systemd/listen-fds.js';
 export * from './systemd/listen-match.js';
 export * from './heartbeat.js';
 export * from './config/internal-args.js';
+export * from './exec/exec-config.js';

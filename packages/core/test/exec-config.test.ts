@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { configFromArgv } from '../src/config/cli.js';
+import { validateConfig } from '../src/config/validate.js';
+import { isTripodError } from '../src/errors.js';
+import { parseExecArgv, parseReadyMode, parseStopSignal } from '../src/exec/exec-config.js';
+
+function assertInvalid(raw: Record<string, unknown>, field: string): void {
+  assert.throws(() => validateConfig(raw, '/srv'), (err) => isTripodError(err, 'ERR_CONFIG_INVALID') && err.message.includes(`invalid ${field}`));
+}
+
+test('ready modes: notify (default), tcp, http:/path; anything else is refused', () => {
+  assert.deepEqual(parseReadyMode(undefined), { kind: 'notify' });
+  assert.deepEqual(parseReadyMode('tcp'), { kind: 'tcp' });
+  assert.deepEqual(parseReadyMode('http:/healthz?x=1'), { kind: 'http', path: '/healthz?x=1' });
+  for (const bad of ['http:', 'http:healthz', 'udp', 'http:/a b', 5]) assert.throws(() => parseReadyMode(bad), /notify, tcp or http/);
+});
+
+test('stop signals are validated names; SIGKILL and SIGSTOP cannot drain', () => {
+  assert.equal(parseStopSignal(undefined), 'SIGTERM');
+  assert.equal(parseStopSignal('quit'), 'SIGQUIT');
+  assert.equal(parseStopSignal('SIGINT'), 'SIGINT');
+  assert.throws(() => parseStopSignal('SIGNOPE'), /signal name/);
+  assert.throws(() => parseStopSignal('SIGKILL'), /cannot be caught/);
+  assert.throws(() => parseStopSignal('stop'), /cannot be caught/);
+});
+
+test('exec argv: an array or its JSON text, no empty program, no shell string', () => {
+  assert.deepEqual(parseExecArgv(['gunicorn', 'app:app']), ['gunicorn', 'app:app']);
+  assert.deepEqual(parseExecArgv('["lighttpd","-D"]'), ['lighttpd', '-D']);
+  assert.equal(parseExecArgv([]), null);
+  assert.equal(parseExecArgv(undefined), null);
+  assert.throws(() => parseExecArgv('gunicorn app:app'), /JSON array/);
+  assert.throws(() => parseExecArgv([''] as unknown), /must not be empty/);
+  assert.throws(() => parseExecArgv(['a', 3] as unknown), /string/);
+});
+
+test('exec excludes --app and --static-dir, and names the field', () => {
+  assertInvalid({ exec: ['x'], app: 'app.mjs' }, 'app');
+  assertInvalid({ exec: ['x'], staticDir: 'www' }, 'staticDir');
+  assertInvalid({ exec: ['x'], stopSignal: 'SIGKILL' }, 'stopSignal');
+  assertInvalid({ exec: ['x'], execWatchdogMs: 50 }, 'execWatchdogMs');
+  const config = validateConfig({ exec: ['x'], ready: 'http:/up', execWatchdogMs: 2000 }, '/srv');
+  assert.deepEqual(config.exec, ['x']);
+  assert.equal(config.execCwd, '/srv');
+  assert.deepEqual(config.ready, { kind: 'http', path: '/up' });
+});
+
+test('everything after -- on the command line is the argv; TRIPOD_EXEC is a JSON array', () => {
+  const fromDashes = configFromArgv({ '--': ['gunicorn', '--workers', '2', 'app:app'] }, '/srv', {});
+  assert.deepEqual(fromDashes.exec, ['gunicorn', '--workers', '2', 'app:app']);
+  const fromEnv = configFromArgv({}, '/srv', { TRIPOD_EXEC: '["lighttpd","-D","-f","x.conf"]', TRIPOD_STOP_SIGNAL: 'SIGINT' });
+  assert.deepEqual(fromEnv.exec, ['lighttpd', '-D', '-f', 'x.conf']);
+  assert.equal(fromEnv.stopSignal, 'SIGINT');
+  assert.equal(configFromArgv({}, '/srv', {}).exec, null);
+});
