@@ -5,7 +5,7 @@ import { CONFIG_FLAGS } from '@tripod/core';
 import type { Ctl } from '../context.js';
 
 /** Flags that name paths: ctl passes the resolved, absolute values instead of what was typed. */
-const PATH_FLAGS = new Set(['runtime-dir', 'log-dir', 'app', 'static-dir']);
+const PATH_FLAGS = new Set(['runtime-dir', 'log-dir', 'app', 'static-dir', 'exec', 'exec-cwd']);
 
 /** Arguments for tripod-cop that reproduce `ctl`'s configuration from any working directory. */
 export function copArguments(ctl: Ctl): string[] {
@@ -15,6 +15,8 @@ export function copArguments(ctl: Ctl): string[] {
   if (config.logDir !== join(config.runtimeDir, 'logs')) args.push('--log-dir', config.logDir);
   if (config.app) args.push('--app', config.app);
   if (config.staticDir) args.push('--static-dir', config.staticDir);
+  // Exec mode: the argv as one JSON flag (whether it came after `--`, from a file or TRIPOD_EXEC), and where it runs.
+  if (config.exec) args.push('--exec', JSON.stringify(config.exec), '--exec-cwd', config.execCwd);
   for (const flag of Object.keys(CONFIG_FLAGS)) {
     if (PATH_FLAGS.has(flag)) continue;
     const value = argv[flag];
