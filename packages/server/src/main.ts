@@ -47,6 +47,11 @@ function waitForStopSignal(): Promise<NodeJS.Signals> {
 /** Runs the server until it has drained; resolves with the exit code. */
 export async function runServer(options: ServerOptions): Promise<number> {
   const { config } = options;
+  if (config.exec !== null) {
+    // Exec mode: this process keeps a foreign program instead of hosting a Node application.
+    const { runKeeper } = await import('./exec/keeper.js');
+    return runKeeper(options);
+  }
   const paths = runtimePaths(config.runtimeDir, config.logDir);
   const log = createLog({ tier: 'server', file: paths.logFile('server'), level: config.logLevel, console: true, lazy: true });
   process.on('SIGHUP', () => log.reopen());

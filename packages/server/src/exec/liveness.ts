@@ -1,0 +1,43 @@
+// The keeper's answer to the cop's check (contract in core/exec/keeper-socket.ts): the program shows
+// progress by a proof probe its own processes accepted, or by a WATCHDOG=1 inside the watchdog interval.
+import { rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import type { KeeperAnswer, KeeperRequest } from '@tripod/core/exec/keeper-socket';
+
+export interface LivenessSource {
+  /** Answers one check within `timeoutMs`. */
+  answer(timeoutMs: number): Promise<KeeperAnswer>;
+}
+
+const MAX_REQUEST = 4096;
+
+/** Listens on `path` (unix stream socket, mode 0600 by umask of the runtime dir's owner); one answer per request line. */
+export function serveLiveness(path: string, source: LivenessSource): Promise<Server> {
+  rmSync(path, { force: true });
+  const server = createServer((socket) => {
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      if (buffer.length > MAX_REQUEST) return socket.destroy();
+      const nl = buffer.indexOf('\n');
+      if (nl < 0) return;
+      let timeoutMs = 500;
+      try {
+        const request = JSON.parse(buffer.slice(0, nl)) as Partial<KeeperRequest>;
+        if (typeof request.timeoutMs === 'number' && request.timeoutMs > 0) timeoutMs = Math.min(request.timeoutMs, 60_000);
+      } catch {
+        return socket.destroy();
+      }
+      void source.answer(timeoutMs).then((answer) => socket.end(`${JSON.stringify(answer)}\n`));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
