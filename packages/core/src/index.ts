@@ -40,3 +40,4 @@ export * from './systemd/listen-match.js';
 export * from './heartbeat.js';
 export * from './config/internal-args.js';
 export * from './exec/exec-config.js';
+export * from './exec/keeper-socket.js';

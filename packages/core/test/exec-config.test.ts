@@ -13,6 +13,7 @@ test('ready modes: notify (default), tcp, http:/path; anything else is refused',
   assert.deepEqual(parseReadyMode(undefined), { kind: 'notify' });
   assert.deepEqual(parseReadyMode('tcp'), { kind: 'tcp' });
   assert.deepEqual(parseReadyMode('http:/healthz?x=1'), { kind: 'http', path: '/healthz?x=1' });
+  assert.deepEqual(parseReadyMode({ kind: 'http', path: '/up' }), { kind: 'http', path: '/up' }, 'the validated form reads back');
   for (const bad of ['http:', 'http:healthz', 'udp', 'http:/a b', 5]) assert.throws(() => parseReadyMode(bad), /notify, tcp or http/);
 });
 

@@ -17,6 +17,11 @@ export class ExecParseError extends Error {}
 /** `notify`, `tcp` or `http:/path` (the path must start with `/`). */
 export function parseReadyMode(value: unknown): ReadyMode {
   if (value === undefined || value === null || value === '') return DEFAULT_READY;
+  // The validated form, as a parent tier hands it down in --config-json.
+  if (typeof value === 'object' && 'kind' in value) {
+    const v = value as { kind: unknown; path?: unknown };
+    return parseReadyMode(v.kind === 'http' ? `http:${String(v.path)}` : v.kind);
+  }
   if (typeof value !== 'string') throw new ExecParseError('must be notify, tcp or http:/PATH');
   if (value === 'notify') return DEFAULT_READY;
   if (value === 'tcp') return Object.freeze({ kind: 'tcp' });
