@@ -2,7 +2,7 @@
 // when its lock is free, kill what is wedged. Decisions come from check-policy.ts; this file acts.
 import type { ChildProcess } from 'node:child_process';
 import {
-  decideRestart, findLockHolder, isInstanceTier, probeHeartbeat, type Death, type Log, type RuntimePaths, type TripodConfig,
+  decideRestart, findLockHolder, isInstanceTier, isKeeper, probeHeartbeat, probeKeeper, type Death, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { countKill, newCopStatus, writeCopStatus, type CopStatus } from './cop-status.js';
 import { decideCheck, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
@@ -86,7 +86,12 @@ export class Cop {
     const ping = managerHolder !== null ? await pingManager(paths.controlSocket, config.probeTimeoutMs) : null;
     if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
     const serverHolder = findLockHolder(paths.lockFile('server'));
-    const probe = serverHolder !== null ? await probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null;
+    // Exec mode's server tier is a keeper: it answers for its foreign program, which cannot answer the synthetic heartbeat.
+    const probe = serverHolder === null
+      ? null
+      : isKeeper(config.runtimeDir, serverHolder)
+        ? await probeKeeper(config.runtimeDir, serverHolder, config.probeTimeoutMs)
+        : await probeHeartbeat(config.listen[0]!, config.probeTimeoutMs);
     if (probe?.ok && probe.value === serverHolder) {
       this.status.lastServerProbe = { ms: probe.ms, at: Date.now() };
       this.status.firstReadyAt ??= Date.now();

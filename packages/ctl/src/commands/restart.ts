@@ -48,7 +48,7 @@ export const restartCommand: CtlCommand = {
       const holder = findLockHolder(paths.lockFile('server'));
       if (holder === null || holder === before) return null;
       if (!listener) return holder;
-      const beat = await heartbeat(listener, 1000);
+      const beat = await heartbeat(listener, 1000, { runtimeDir: ctl.config.runtimeDir, pid: holder });
       return beat.ok && beat.pid === holder ? holder : null;
     }, Number(argv['wait-timeout']) * 1000, 150);
     if (argv.json) printJson({ via, before, after });

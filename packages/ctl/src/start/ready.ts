@@ -1,5 +1,6 @@
 // When is a freshly started instance ready: the cop we started holds cop.lock, and a server serves
 // (its heartbeat answers through the first listener, or status.json names a serving server holding server.lock).
+import { dirname } from 'node:path';
 import { findLockHolder, readJsonFile, type Listener, type RuntimePaths } from '@tripod/core';
 import { heartbeat } from '../instance/heartbeat.js';
 import type { ManagerStatusDoc } from '../instance/status-doc.js';
@@ -9,7 +10,7 @@ export async function isReady(paths: RuntimePaths, copPid: number, listener: Lis
   if (findLockHolder(paths.lockFile('cop')) !== copPid) return false;
   const server = findLockHolder(paths.lockFile('server'));
   if (server === null) return false;
-  if (listener && (await heartbeat(listener, 1000)).ok) return true;
+  if (listener && (await heartbeat(listener, 1000, { runtimeDir: dirname(paths.lockFile('server')), pid: server })).ok) return true;
   const status = readJsonFile<ManagerStatusDoc>(paths.statusFile);
   return (status?.servers ?? []).some((s) => s.role === 'serving' && s.pid === server);
 }

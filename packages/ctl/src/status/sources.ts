@@ -1,7 +1,7 @@
 // Everything `tripod status` looks at, gathered in one place so the report itself is a pure function.
 import { accessSync, constants, statSync } from 'node:fs';
 import {
-  TIERS, hasProcfs, probeLock, queueDepths, readJsonFile, scanInstance, systemErrorCode,
+  TIERS, hasProcfs, probeLock, queueDepths, readJsonFile, scanInstance, systemErrorCode, withoutKept,
   type InstanceProcess, type QueueDepth, type Tier,
 } from '@tripod/core';
 import { instanceOf, knownListeners, type Ctl } from '../context.js';
@@ -73,7 +73,7 @@ export async function gatherStatus(ctl: Ctl): Promise<StatusSources> {
     : { status: readJsonFile<ManagerStatusDoc>(ctl.paths.statusFile), live: false, error: 'manager.lock is not held', ms: null };
   const fileStatus = manager.status;
   const listeners = knownListeners(ctl, fileStatus);
-  const server = locks.server.holder !== null && listeners[0] ? await heartbeat(listeners[0], HEARTBEAT_TIMEOUT_MS) : null;
+  const server = locks.server.holder !== null && listeners[0] ? await heartbeat(listeners[0], HEARTBEAT_TIMEOUT_MS, { runtimeDir, pid: locks.server.holder }) : null;
   const depths = manager.live && fileStatus?.listeners ? fileStatus.listeners : queueDepths(listeners, fileStatus?.backlog ?? ctl.config.backlog);
   const boot = bootTimeMs();
   const pids = new Set<number>();
@@ -85,7 +85,7 @@ export async function gatherStatus(ctl: Ctl): Promise<StatusSources> {
     if (info) procs[pid] = info;
   }
   const held = new Set(TIERS.map((t) => locks[t].holder));
-  const lockless = instance !== null && procfs ? scanInstance(instance).filter((p) => !held.has(p.pid) && p.state !== 'Z') : [];
+  const lockless = instance !== null && procfs ? withoutKept(scanInstance(instance)).filter((p) => !held.has(p.pid) && p.state !== 'Z') : [];
   return {
     now, runtimeDir, dir, dirError, procfs, instance, locks, procs, manager, cop: dir === 'ok' ? readCopStatus(ctl.paths) : null, server,
     listeners: TIERS.some((t) => locks[t].holder !== null) ? depths.map((d) => ({ ...d })) : [], lockless,
