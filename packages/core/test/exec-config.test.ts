@@ -55,3 +55,10 @@ test('everything after -- on the command line is the argv; TRIPOD_EXEC is a JSON
   assert.equal(fromEnv.stopSignal, 'SIGINT');
   assert.equal(configFromArgv({}, '/srv', {}).exec, null);
 });
+
+test("withoutKept folds a keeper's program and its children into the keeper's server", async () => {
+  const { withoutKept } = await import('../src/proc/scan.js');
+  const p = (pid: number, pgrp: number, tier: 'server' | 'manager' = 'server') => ({ pid, pgrp, tier, starttime: 1, state: 'S', ppid: 1 });
+  const procs = [p(10, 10), p(11, 10), p(12, 10), p(20, 20), p(30, 5), p(40, 40, 'manager'), p(41, 40)];
+  assert.deepEqual(withoutKept(procs).map((x) => x.pid), [10, 20, 30, 40, 41], 'a server in a non-server group (30) and a manager group are not folded');
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { mirrorFor } from '../src/exec/exit-status.js';
+import { decodeRelayLine, parseNotify } from '../src/exec/notify-message.js';
+import { preludeArgv, PRELUDE_EXIT } from '../src/exec/prelude.js';
+import { ENV_KEEPER, programEnv } from '../src/exec/program.js';
+import { findAcceptedInode, httpStatusOk, parseChildren, socketInode } from '../src/exec/proof.js';
+
+test('notify datagrams: READY, STOPPING, WATCHDOG, STATUS, MAINPID, unknown lines ignored', () => {
+  const m = parseNotify('READY=1\nSTATUS=Gunicorn arbiter booted\nFOO=bar\nMAINPID=4242\nWATCHDOG=1');
+  assert.equal(m.ready, true);
+  assert.equal(m.status, 'Gunicorn arbiter booted');
+  assert.equal(m.mainPid, 4242);
+  assert.equal(m.watchdog, true);
+  assert.equal(m.stopping, false);
+  assert.equal(parseNotify('READY=0').ready, false);
+  assert.equal(parseNotify('STOPPING=1').stopping, true);
+  assert.equal(parseNotify('WATCHDOG=trigger').watchdogTrigger, true);
+  assert.equal(parseNotify('MAINPID=1').mainPid, null, 'init is never a main PID');
+  assert.equal(parseNotify('MAINPID=12x').mainPid, null);
+  assert.equal(parseNotify('=1\nREADY').ready, false);
+});
+
+test('relay lines decode hex; anything else is dropped', () => {
+  assert.equal(decodeRelayLine(Buffer.from('READY=1\n').toString('hex')), 'READY=1\n');
+  assert.equal(decodeRelayLine('zz'), null);
+  assert.equal(decodeRelayLine('abc'), null);
+  assert.equal(decodeRelayLine(''), null);
+});
+
+// Captured from this machine: a listener on 127.0.0.1:47123 (0xB813), a probe from port 52502 (0xCD16):
+// the server side shows inode 0 while queued, the accepting socket's inode once accepted.
+const QUEUED = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:B813 00000000:0000 0A 00000000:00000001 00:00000000 00000000     0        0 52165 1 0000000000000000 100 0 0 10 0
+   1: 0100007F:CD16 0100007F:B813 01 00000000:00000000 00:00000000 00000000     0        0 52180 1 0000000000000000 20 4 30 10 -1
+   2: 0100007F:B813 0100007F:CD16 01 00000000:00000000 00:00000000 00000000     0        0 0 1 0000000000000000 20 4 30 10 -1
+`;
+const ACCEPTED = QUEUED.replace('0        0 0 1 0000000000000000 20 4 30', '0        0 52441 1 0000000000000000 20 4 30');
+
+test('the server side of a probe connection: 0 while queued, the inode once accepted, null when absent', () => {
+  assert.equal(findAcceptedInode(QUEUED, 0xb813, 0xcd16), 0);
+  assert.equal(findAcceptedInode(ACCEPTED, 0xb813, 0xcd16), 52441);
+  assert.equal(findAcceptedInode(ACCEPTED, 0xb813, 0xcd17), null);
+  assert.equal(findAcceptedInode(ACCEPTED, 0xcd16, 0xb813), null, 'the client side is not the server side');
+});
+
+test('fd links, children lists and HTTP status lines', () => {
+  assert.equal(socketInode('socket:[52441]'), 52441);
+  assert.equal(socketInode('pipe:[52441]'), null);
+  assert.deepEqual(parseChildren('12 34 \n'), [12, 34]);
+  assert.deepEqual(parseChildren(''), []);
+  assert.equal(httpStatusOk('HTTP/1.1 200 OK\r\n'), true);
+  assert.equal(httpStatusOk('HTTP/1.0 302 Found\r\n'), true);
+  assert.equal(httpStatusOk('HTTP/1.1 503 Busy\r\n'), false);
+  assert.equal(httpStatusOk('HTTP/1.1 2'), null);
+  assert.equal(httpStatusOk('SSH-2.0-OpenSSH\r\n'), false);
+});
+
+test('the keeper ends like its program: same code, or the same signal with 128+N as the fallback', () => {
+  assert.deepEqual(mirrorFor({ code: 3, signal: null }), { kind: 'exit', code: 3 });
+  assert.deepEqual(mirrorFor({ code: null, signal: 'SIGKILL' }), { kind: 'raise', signal: 'SIGKILL', fallbackCode: 137 });
+  assert.deepEqual(mirrorFor({ code: null, signal: null }), { kind: 'exit', code: 1 });
+});
+
+test("the program's environment: socket activation set, stale protocol variables from above dropped", () => {
+  const env = programEnv({
+    base: { PATH: '/bin', NOTIFY_SOCKET: '/run/systemd/notify', WATCHDOG_USEC: '1', LISTEN_PID: '1', TRIPOD_TIER: 'server' },
+    keeperPid: 77, fdNames: ['tcp-80', 'tcp-443'], notifySocket: '/run/tripod/notify-77.sock', watchdogMs: 0,
+  });
+  assert.equal(env.LISTEN_FDS, '2');
+  assert.equal(env.LISTEN_FDNAMES, 'tcp-80:tcp-443');
+  assert.equal(env.NOTIFY_SOCKET, '/run/tripod/notify-77.sock');
+  assert.equal(env.LISTEN_PID, undefined, 'set by the prelude to the program\'s own PID');
+  assert.equal(env.WATCHDOG_USEC, undefined);
+  assert.equal(env.TRIPOD_TIER, 'server', 'the markers stay: the program is this instance\'s server');
+  assert.equal(env[ENV_KEEPER], '77');
+  assert.equal(programEnv({ base: {}, keeperPid: 1, fdNames: [], notifySocket: 'x', watchdogMs: 1500 }).WATCHDOG_USEC, '1500000');
+});
+
+test('the prelude execs the program with LISTEN_PID = its own PID, and refuses to run without its keeper', () => {
+  const argv = preludeArgv({ keeperPid: process.pid, backlog: 16, fdCount: 0, argv: ['sh', '-c', 'echo "$LISTEN_PID $$"'] });
+  const run = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+  const [listenPid, pid] = run.stdout.trim().split(' ');
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(listenPid, pid);
+  const orphan = preludeArgv({ keeperPid: 1, backlog: 16, fdCount: 0, argv: ['true'] });
+  assert.equal(spawnSync(orphan[0]!, orphan.slice(1)).status, PRELUDE_EXIT.PARENT_GONE);
+  const missing = preludeArgv({ keeperPid: process.pid, backlog: 16, fdCount: 0, argv: ['/nonexistent/program'] });
+  assert.equal(spawnSync(missing[0]!, missing.slice(1)).status, PRELUDE_EXIT.EXEC_FAILED);
+});
