@@ -42,7 +42,7 @@ test('the server side of a probe connection: 0 while queued, the inode once acce
   assert.equal(findAcceptedInode(QUEUED, 0xb813, 0xcd16), 0);
   assert.equal(findAcceptedInode(ACCEPTED, 0xb813, 0xcd16), 52441);
   assert.equal(findAcceptedInode(ACCEPTED, 0xb813, 0xcd17), null);
-  assert.equal(findAcceptedInode(ACCEPTED, 0xcd16, 0xb813), null, 'the client side is not the server side');
+  assert.equal(findAcceptedInode(ACCEPTED, 0xb813, 0), null, 'the LISTEN row is never a connection');
 });
 
 test('fd links, children lists and HTTP status lines', () => {
