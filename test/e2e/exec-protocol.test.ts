@@ -1,0 +1,115 @@
+// Exec mode, one protocol feature at a time, against small fixture programs: socket activation
+// (LISTEN_FDS, LISTEN_PID = the program's own PID), READY=1 late or never, a program that ignores its
+// stop signal, one that daemonizes, the watchdog; the lock names the program, its keeper holds it.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { isStillAlive, identify, readEnviron, scanInstance } from '@tripod/core';
+import { SD_SERVER, groupOf, keeperAndProgram, serverLogEvents, startExec, waitKeeperServing } from '../helpers/exec.js';
+import { httpGet } from '../helpers/http.js';
+import { cleanupAll, type Instance } from '../helpers/instance.js';
+import { waitFor } from '../helpers/wait.js';
+
+const started: Instance[] = [];
+after(async () => {
+  await cleanupAll(started);
+});
+
+const node = process.execPath;
+const at = (record: Record<string, unknown> | undefined) => Date.parse(String(record?.timestamp));
+
+test('a socket-activated program serves on fd 3 as its own LISTEN_PID; server.lock names it, its keeper holds it; stop leaves nothing', async () => {
+  const inst = await startExec([node, SD_SERVER], { args: ['--no-standby'] });
+  started.push(inst);
+  const { keeper, program } = keeperAndProgram(inst)!;
+  const reply = await httpGet(inst.port, '/');
+  assert.equal(reply.body, `exec-fixture pid=${program} names=tcp-${inst.port}\n`, 'answered by the program itself, which checked LISTEN_PID');
+  assert.notEqual(keeper, program);
+  assert.equal(groupOf(program), keeper, 'the program runs in the group its keeper leads');
+  const env = readEnviron(program)!;
+  assert.equal(env.get('TRIPOD_INSTANCE'), inst.instance);
+  assert.equal(env.get('TRIPOD_TIER'), 'server');
+  assert.equal(env.get('LISTEN_FDS'), '1');
+  assert.match(env.get('NOTIFY_SOCKET') ?? '', /notify-\d+\.sock$/);
+  assert.match(readFileSync(`${inst.dir}/logs/server-exec.log`, 'utf8'), new RegExp(`fixture ${program} serving`), 'stdout captured');
+  const who = identify(program)!;
+  assert.equal(await inst.stop(), 0);
+  assert.equal(isStillAlive(who), false);
+  assert.deepEqual(scanInstance(inst.instance).filter((p) => p.state !== 'Z'), []);
+});
+
+test('READY=1 sent late: the keeper reports ready and takes server.lock only then', async () => {
+  const inst = await startExec([node, SD_SERVER, '--ready-after', '1500'], { args: ['--no-standby'] });
+  started.push(inst);
+  const start = serverLogEvents(inst, 'exec.start')[0];
+  const ready = serverLogEvents(inst, 'server.ready')[0];
+  const locked = serverLogEvents(inst, 'server.locked')[0];
+  assert.ok(at(ready) - at(start) >= 1400, `ready ${at(ready) - at(start)} ms after start`);
+  assert.ok(at(locked) >= at(ready));
+});
+
+test('never READY=1: killed at the launch timeout and started again; server.lock never taken', async () => {
+  const inst = await startExec([node, SD_SERVER, '--never-ready'], { args: ['--no-standby', '--launch-timeout-ms', '1200'], ready: false });
+  started.push(inst);
+  await waitFor('two programs started', () => serverLogEvents(inst, 'exec.start').length >= 2, 15_000, 100);
+  const first = Number(serverLogEvents(inst, 'exec.start')[0]!.programPid);
+  await waitFor('the first program gone', () => identify(first) === null, 5000);
+  assert.equal(serverLogEvents(inst, 'server.locked').length, 0);
+  assert.match(inst.output(), /launch/);
+});
+
+test('never READY=1 but --ready tcp: ready once a connection is proven accepted by the program', async () => {
+  const inst = await startExec([node, SD_SERVER, '--never-ready'], { args: ['--no-standby', '--ready', 'tcp'] });
+  started.push(inst);
+  const { program } = keeperAndProgram(inst)!;
+  assert.equal((await httpGet(inst.port, '/')).body.startsWith(`exec-fixture pid=${program}`), true);
+  assert.equal(serverLogEvents(inst, 'server.ready')[0]?.via, 'tcp');
+});
+
+test('a program that ignores its stop signal is SIGKILLed after the drain timeout', async () => {
+  const inst = await startExec([node, SD_SERVER, '--ignore-term'], { args: ['--no-standby', '--drain-timeout-ms', '1500'] });
+  started.push(inst);
+  const who = identify(keeperAndProgram(inst)!.program)!;
+  const t0 = Date.now();
+  assert.equal(await inst.stop(15_000), 0);
+  assert.ok(Date.now() - t0 >= 1400, `stopped after ${Date.now() - t0} ms`);
+  assert.equal(isStillAlive(who), false);
+  assert.match(readFileSync(`${inst.dir}/logs/server-exec.log`, 'utf8'), /ignoring SIGTERM/);
+  assert.equal(serverLogEvents(inst, 'server.drained')[0]?.outcome, 'timeout');
+});
+
+test('a program that forks a child and exits is a death: the child is killed, the program started again', async () => {
+  const inst = await startExec([node, SD_SERVER, '--daemonize'], { args: ['--no-standby'], ready: false });
+  started.push(inst);
+  await waitFor('two programs started', () => serverLogEvents(inst, 'exec.start').length >= 2, 15_000, 100);
+  await waitFor('the leftovers killed', () => serverLogEvents(inst, 'exec.kill').some((r) => r.reason === 'left behind by the program'), 5000);
+  assert.equal(await inst.stop(), 0);
+  assert.deepEqual(scanInstance(inst.instance).filter((p) => p.state !== 'Z'), [], 'no daemonized child survives');
+});
+
+test('--exec-watchdog-ms: a program that sends WATCHDOG=1 lives, one that does not is killed', async () => {
+  const fed = await startExec([node, SD_SERVER, '--watchdog'], { args: ['--no-standby', '--exec-watchdog-ms', '600'] });
+  started.push(fed);
+  const unfed = await startExec([node, SD_SERVER], { args: ['--no-standby', '--exec-watchdog-ms', '600'], ready: false });
+  started.push(unfed);
+  await waitFor('the unfed program killed by its keeper', () => serverLogEvents(unfed, 'exec.kill').some((r) => String(r.reason).includes('WATCHDOG')), 10_000, 100);
+  assert.equal(readEnviron(keeperAndProgram(fed)!.program)?.get('WATCHDOG_USEC'), '600000');
+  assert.deepEqual(serverLogEvents(fed, 'exec.kill'), [], 'the fed program was never killed');
+  assert.equal(serverLogEvents(fed, 'exec.start').length, 1);
+});
+
+test('SIGKILL of the program: the keeper dies the same way, a new program serves; SIGSTOP of the group: found and replaced', async () => {
+  const inst = await startExec([node, SD_SERVER], { args: ['--start-grace-ms', '500'] });
+  started.push(inst);
+  const first = keeperAndProgram(inst)!;
+  process.kill(first.program, 'SIGKILL');
+  const second = await waitKeeperServing(inst, new Set([first.keeper]));
+  assert.ok(/server\.exit .*signal=SIGKILL/.test(inst.output()), 'the manager saw the program\'s signal');
+  const stopped = identify(second.keeper)!;
+  process.kill(-second.keeper, 'SIGSTOP');
+  const t0 = Date.now();
+  const third = await waitKeeperServing(inst, new Set([first.keeper, second.keeper]), 15_000);
+  assert.ok(Date.now() - t0 < 8000, `replaced after ${Date.now() - t0} ms`);
+  await waitFor('the stopped keeper gone', () => !isStillAlive(stopped), 5000);
+  assert.equal((await httpGet(inst.port, '/')).body.startsWith(`exec-fixture pid=${third.program}`), true);
+});
