@@ -31,12 +31,16 @@ export function keeperAndProgram(inst: Instance): { keeper: number; program: num
 
 /** Waits until a keeper holds server.lock and says its program answers; resolves with both PIDs. */
 export async function waitKeeperServing(inst: Instance, not: ReadonlySet<number> = new Set(), timeoutMs = 15_000): Promise<{ keeper: number; program: number }> {
+  let last = 'server.lock free';
   return waitFor('a keeper holding server.lock whose program answers', async () => {
     const both = keeperAndProgram(inst);
     if (both === null || not.has(both.keeper)) return null;
     const probe = await probeKeeper(inst.dir, both.keeper, 1500);
+    last = probe.ok ? 'ok' : probe.error;
     return probe.ok ? both : null;
-  }, timeoutMs, 50);
+  }, timeoutMs, 50).catch((err: Error) => {
+    throw new Error(`${err.message} (last: ${last})\n--- cop output ---\n${inst.output().split('\n').filter((l) => !l.includes(' debug ')).slice(-40).join('\n')}`);
+  });
 }
 
 /** The process group of `pid`, or null when it is gone. */

@@ -34,6 +34,15 @@ function waitForStopSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/** kill(2) where "already gone" is no error. */
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 async function takeLock(path: string, programPid: number, log: Log): Promise<HeldLock> {
   for (;;) {
     try {
@@ -117,13 +126,7 @@ export async function runKeeper(options: ServerOptions): Promise<number> {
   function killTree(signal: NodeJS.Signals, reason: string): void {
     const pids = new Set([...(programPid > 0 ? descendants(programPid) : []), ...leftovers(process.pid, keeperStart)]);
     log.warn('exec.kill', { signal, reason, pids: [...pids] });
-    for (const pid of pids) {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // already gone
-      }
-    }
+    for (const pid of pids) signalQuietly(pid, signal);
   }
 
   const probeMode = config.ready.kind === 'notify' ? ({ kind: 'tcp' } as const) : config.ready;
@@ -194,11 +197,9 @@ export async function runKeeper(options: ServerOptions): Promise<number> {
     lock = null;
     const started = Date.now();
     log.info('server.drain', { signal: event.signal, stopSignal: config.stopSignal, programPid, timeoutMs: config.drainTimeoutMs });
-    try {
-      process.kill(programPid, config.stopSignal);
-    } catch {
-      // gone already
-    }
+    // A stopped program (SIGSTOP; the cop resumes only the keeper it signals) could not act on its stop signal.
+    for (const pid of descendants(programPid)) if (readStat(pid)?.state === 'T') signalQuietly(pid, 'SIGCONT');
+    signalQuietly(programPid, config.stopSignal);
     const timedOut = await Promise.race([exited.then(() => false), sleep(config.drainTimeoutMs).then(() => true)]);
     if (timedOut) killTree('SIGKILL', `still running ${config.drainTimeoutMs} ms after ${config.stopSignal}`);
     status = await exited;

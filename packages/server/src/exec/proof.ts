@@ -5,14 +5,28 @@
 
 /** The server-side row of a connection: its inode, 0 while the connection waits in the accept queue; null when absent. */
 export function findAcceptedInode(netTcpText: string, listenerPort: number, clientPort: number): number | null {
-  for (const line of netTcpText.split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10) continue;
-    const localPort = parseInt((f[1] ?? '').split(':')[1] ?? '', 16);
-    const remotePort = parseInt((f[2] ?? '').split(':')[1] ?? '', 16);
-    if (localPort === listenerPort && remotePort === clientPort && f[3] !== '0A') return Number(f[9]);
+  // Under load the table holds thousands of rows (TIME_WAIT included): look only at lines naming both ports.
+  const needle = `:${clientPort.toString(16).toUpperCase().padStart(4, '0')} `;
+  let from = 0;
+  for (;;) {
+    const hit = netTcpText.indexOf(needle, from);
+    if (hit < 0) return null;
+    const start = netTcpText.lastIndexOf('\n', hit) + 1;
+    const endAt = netTcpText.indexOf('\n', hit);
+    const end = endAt < 0 ? netTcpText.length : endAt;
+    from = end;
+    const inode = matchRow(netTcpText.slice(start, end), listenerPort, clientPort);
+    if (inode !== null) return inode;
   }
-  return null;
+}
+
+/** The inode of one /proc/net/tcp row if it is the server side of listenerPort ← clientPort. */
+function matchRow(line: string, listenerPort: number, clientPort: number): number | null {
+  const f = line.trim().split(/\s+/);
+  if (f.length < 10) return null;
+  const localPort = parseInt((f[1] ?? '').split(':')[1] ?? '', 16);
+  const remotePort = parseInt((f[2] ?? '').split(':')[1] ?? '', 16);
+  return localPort === listenerPort && remotePort === clientPort && f[3] !== '0A' ? Number(f[9]) : null;
 }
 
 /** The socket inode an fd link names (`socket:[12345]`), or null. */
