@@ -22,7 +22,7 @@ const filter = process.argv[2];
 const packages = readdirSync(join(root, 'packages'));
 const unit = [
   ...packages.flatMap((p) => findTests(join(root, 'packages', p, 'dist', 'test'))),
-  ...findTests(join(root, 'scripts', 'bench', 'test')),
+  ...findTests(join(root, 'scripts', 'bench', 'dist', 'test')),
 ];
 const e2e = findTests(join(root, 'test', 'dist', 'e2e'));
 

@@ -5,9 +5,8 @@ import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from '
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { EXIT, readJsonFile } from '@tripod/core';
-import { BIN, FIXTURES, cleanEnv, freePort, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
+import { EXIT, freePort, readJsonFile, waitFor } from '@tripod/core';
+import { BIN, FIXTURES, cleanEnv, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
 
 const started: Instance[] = [];
 after(async () => {

@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { findLockHolder, instanceIdFor, runtimePaths, scanInstance } from '@tripod/core';
+import { findLockHolder, freePort, instanceIdFor, runtimePaths, scanInstance, waitFor } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
-import { BIN, FAST, cleanEnv, freePort, tempDir } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
+import { BIN, FAST, cleanEnv, tempDir } from '../helpers/instance.js';
 import { hasCommand, killAllAndRemove } from './systemd-helpers.js';
 
 const missing = !hasCommand('tini')

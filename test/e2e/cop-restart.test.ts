@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { startLoad } from '@tripod/chaos';
 import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
+import { waitFor } from '@tripod/core';
 
 const started: Instance[] = [];
 after(async () => {
@@ -39,4 +39,19 @@ test('SIGKILL of the cop and a new cop: manager and server keep their PIDs, no r
   assert.equal(second.holder('server'), server, 'the server was left alone');
   assert.equal(await second.stop(), 0);
   for (const tier of ['cop', 'manager', 'server'] as const) assert.equal(second.holder(tier), null);
+});
+
+test('an adopted manager that dies is logged as a manager exit by the cop that adopted it, and replaced', async () => {
+  const first = await startInstance();
+  started.push(first);
+  const manager = first.holder('manager')!;
+  first.cop.kill('SIGKILL');
+  await waitFor('cop.lock free', () => first.holder('cop') === null, 5000);
+  const second = await startInstance({ dir: first.dir, port: first.port });
+  started.push(second);
+  await waitFor('the new cop adopting the manager', () => new RegExp(`manager\\.adopt target=${manager}`).test(second.output()), 10_000);
+  process.kill(manager, 'SIGKILL');
+  await waitFor('manager.exit logged for the adopted manager', () => new RegExp(`manager\\.exit target=${manager}\\b.*adopted`).test(second.output()), 10_000);
+  await waitFor('a new manager holding manager.lock', () => { const h = second.holder('manager'); return h !== null && h !== manager; }, 15_000);
+  assert.equal(await second.stop(), 0);
 });

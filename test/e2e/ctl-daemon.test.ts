@@ -7,10 +7,9 @@ import { readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { EXIT, instanceIdFor, readStat, runtimePaths, scanInstance } from '@tripod/core';
+import { EXIT, freePort, instanceIdFor, readStat, runtimePaths, scanInstance, waitFor } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
-import { BIN, FAST, cleanEnv, freePort, tempDir } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
+import { BIN, FAST, cleanEnv, tempDir } from '../helpers/instance.js';
 import { STEADY, killIfAlive, nothingLeft, tripod } from './ctl-run.js';
 
 const dirs: string[] = [];

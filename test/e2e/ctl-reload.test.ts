@@ -6,8 +6,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ROOT, cleanEnv, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 import { STEADY, killIfAlive, tripod, waitRunning } from './ctl-run.js';
+import { waitFor } from '@tripod/core';
 
 const started: Instance[] = [];
 const fakes: ChildProcess[] = [];
@@ -20,10 +20,10 @@ after(async () => {
 
 // A stand-in cop: holds cop.lock, has written cop-status.json, takes SIGHUP and never reports a reload.
 const SILENT_COP = `
-import { acquireLock, writeJsonAtomic } from '@tripod/core';
+import { acquireLock, initialCopStatus, writeJsonAtomic } from '@tripod/core';
 const dir = process.argv[1];
 await acquireLock(dir + '/cop.lock');
-writeJsonAtomic(dir + '/cop-status.json', { cop: { pid: process.pid, startedAt: Date.now() }, lastReload: null });
+writeJsonAtomic(dir + '/cop-status.json', initialCopStatus(process.pid, Date.now()));
 process.on('SIGHUP', () => {});
 setInterval(() => {}, 1 << 30);
 process.stdout.write('ready\\n');

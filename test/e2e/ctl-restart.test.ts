@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { startLoad } from '@tripod/chaos';
-import { readStat } from '@tripod/core';
+import { readStat, waitFor } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
 import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 import { STEADY, tripod, waitRunning } from './ctl-run.js';
 
 const started: Instance[] = [];

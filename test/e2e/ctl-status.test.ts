@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { findLockHolder, scanInstance } from '@tripod/core';
+import { findLockHolder, scanInstance, waitFor } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
 import { startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 import { STEADY, killIfAlive, nothingLeft, tripod, waitRunning } from './ctl-run.js';
 
 const started: Instance[] = [];

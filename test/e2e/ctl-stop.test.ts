@@ -2,9 +2,8 @@
 // path, and the SIGKILL path when the cop cannot act on SIGTERM (SIGSTOPped).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { TIERS, readStat } from '@tripod/core';
+import { TIERS, readStat, waitFor } from '@tripod/core';
 import { startInstance, cleanupAll, type Instance } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 import { nothingLeft, tripod } from './ctl-run.js';
 
 const started: Instance[] = [];

@@ -3,10 +3,9 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, test } from 'node:test';
-import { identify, isStillAlive, type ProcessIdentity } from '@tripod/core';
+import { identify, isStillAlive, waitFor, type ProcessIdentity } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
 import { cleanEnv, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 import { STEADY, killIfAlive, tripod, waitRunning } from './ctl-run.js';
 
 const started: Instance[] = [];

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
-import { freePort, startInstance, type Instance } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
+import { startInstance, type Instance } from '../helpers/instance.js';
 import { STEADY, killIfAlive, tripod, tripodLive, waitRunning } from './ctl-run.js';
+import { waitFor, freePort } from '@tripod/core';
 
 let inst: Instance;
 const servers: Server[] = [];

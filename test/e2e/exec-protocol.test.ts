@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { isStillAlive, identify, readEnviron, scanInstance } from '@tripod/core';
+import { isStillAlive, identify, readEnviron, scanInstance, waitFor } from '@tripod/core';
 import { SD_SERVER, groupOf, keeperAndProgram, serverLogEvents, startExec, waitKeeperServing } from '../helpers/exec.js';
 import { httpGet } from '../helpers/http.js';
 import { cleanupAll, type Instance } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {

@@ -8,11 +8,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startLoad } from '@tripod/chaos';
-import { identify, isStillAlive, readJsonFile } from '@tripod/core';
+import { identify, isStillAlive, readJsonFile, waitFor } from '@tripod/core';
 import { keeperAndProgram, startExec, waitKeeperServing } from '../helpers/exec.js';
 import { httpGet } from '../helpers/http.js';
 import { FIXTURES, cleanupAll, tempDir, type Instance } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 const RESTARTS = 2;

@@ -3,11 +3,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { controlRequest, readJsonFile } from '@tripod/core';
+import { controlRequest, readJsonFile, waitFor } from '@tripod/core';
 import { startLoad } from '@tripod/chaos';
 import { servingPid } from '../helpers/http.js';
 import { FIXTURES, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {

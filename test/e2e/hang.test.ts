@@ -3,10 +3,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { isStillAlive, identify } from '@tripod/core';
+import { identify, isStillAlive, waitFor } from '@tripod/core';
 import { httpGet, servingPid } from '../helpers/http.js';
 import { FIXTURES, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {

@@ -2,11 +2,10 @@
 // through the kill sees no refused connection (the cop's sockets keep the kernel queue open).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { controlRequest, isStillAlive, identify, scanInstance } from '@tripod/core';
+import { controlRequest, identify, isStillAlive, scanInstance, waitFor } from '@tripod/core';
 import { startLoad } from '@tripod/chaos';
 import { servingPid } from '../helpers/http.js';
 import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {

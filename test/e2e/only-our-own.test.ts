@@ -3,11 +3,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { identify, isStillAlive } from '@tripod/core';
+import { identify, isStillAlive, waitFor } from '@tripod/core';
 import { spawnDecoy, spawnDecoys, type Decoy } from '../helpers/decoy.js';
 import { servingPid } from '../helpers/http.js';
 import { startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 const decoys: Decoy[] = [];

@@ -3,10 +3,9 @@
 // the clients retry them, so they are delayed, not refused.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { controlRequest } from '@tripod/core';
+import { controlRequest, waitFor } from '@tripod/core';
 import { httpGet } from '../helpers/http.js';
 import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {

@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { TIERS, scanInstance } from '@tripod/core';
+import { TIERS, scanInstance, waitFor } from '@tripod/core';
 import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 
 const started: Instance[] = [];
 after(async () => {

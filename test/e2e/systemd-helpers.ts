@@ -5,9 +5,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { instanceIdFor, scanInstance } from '@tripod/core';
+import { instanceIdFor, scanInstance, waitFor } from '@tripod/core';
 import { ROOT } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
 
 export interface Note {
   readonly fields: readonly string[];

@@ -6,10 +6,9 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { findLockHolder, instanceIdFor, runtimePaths, scanInstance } from '@tripod/core';
+import { findLockHolder, freePort, instanceIdFor, runtimePaths, scanInstance, waitFor } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
-import { BIN, FAST, cleanEnv, freePort, tempDir } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
+import { BIN, FAST, cleanEnv, tempDir } from '../helpers/instance.js';
 import { SYSTEMD_ENV, environNames, fastWith, hasCommand, hasField, killAllAndRemove, startNotifyListener, type NotifyListener } from './systemd-helpers.js';
 
 const missing = !hasCommand('systemd-notify') ? 'systemd-notify is not installed' : !hasCommand('python3') ? 'python3 is not installed' : false;

@@ -8,11 +8,10 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
-import { findLockHolder, identify, instanceIdFor, isStillAlive, runtimePaths, scanInstance } from '@tripod/core';
+import { findLockHolder, freePort, identify, instanceIdFor, isStillAlive, runtimePaths, scanInstance, waitFor } from '@tripod/core';
 import { startLoad } from '@tripod/chaos';
 import { httpGet, servingPid, type Reply } from '../helpers/http.js';
-import { BIN, FAST, ROOT, freePort, tempDir } from '../helpers/instance.js';
-import { waitFor } from '../helpers/wait.js';
+import { BIN, FAST, ROOT, tempDir } from '../helpers/instance.js';
 import { SYSTEMD_ENV, environNames, hasCommand, killAllAndRemove, startNotifyListener } from './systemd-helpers.js';
 
 const missing = hasCommand('systemd-socket-activate') ? false : 'systemd-socket-activate is not installed';

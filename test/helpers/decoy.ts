@@ -1,9 +1,8 @@
 // Processes that must survive every kill: a tier of another instance, and an unrelated look-alike.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { identify, isStillAlive, type ProcessIdentity } from '@tripod/core';
+import { identify, isStillAlive, waitFor, type ProcessIdentity } from '@tripod/core';
 import { FIXTURES, cleanEnv } from './instance.js';
-import { waitFor } from './wait.js';
 
 export interface Decoy {
   readonly child: ChildProcess;

@@ -1,9 +1,8 @@
 // Exec-mode instances for the end-to-end tests: a cop whose server tier keeps a foreign program.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeKeeper, readStat } from '@tripod/core';
+import { probeKeeper, readStat, waitFor } from '@tripod/core';
 import { FIXTURES, startInstance, type Instance, type StartOptions } from './instance.js';
-import { waitFor } from './wait.js';
 
 export const SD_SERVER = join(FIXTURES, 'exec/sd-server.mjs');
 

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { servingPid as heartbeatPid } from '@tripod/core';
 
 export interface Reply {
   readonly status: number;
@@ -23,12 +24,6 @@ export function httpGet(port: number, path = '/', host = '127.0.0.1', timeoutMs 
 }
 
 /** The PID a heartbeat answer names, or null when the server did not answer. */
-export async function servingPid(port: number): Promise<number | null> {
-  try {
-    const reply = await httpGet(port, '/_tripod/heartbeat', '127.0.0.1', 2000);
-    const match = /pid=(\d+)/.exec(reply.body);
-    return reply.status === 200 && match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
+export function servingPid(port: number): Promise<number | null> {
+  return heartbeatPid({ host: '127.0.0.1', port }, 2000);
 }

@@ -2,12 +2,10 @@
 // after it: every process of the instance is found by its TRIPOD_INSTANCE environment and killed by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findLockHolder, instanceIdFor, runtimePaths, scanInstance, type RuntimePaths, type Tier } from '@tripod/core';
+import { findLockHolder, freePort, instanceGone, instanceIdFor, runtimePaths, scanInstance, waitFor, type RuntimePaths, type Tier } from '@tripod/core';
 import { servingPid } from './http.js';
-import { waitFor } from './wait.js';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 export const BIN = {
@@ -22,18 +20,6 @@ export const FIXTURES = join(ROOT, 'test/fixtures');
 /** Fast timings for tests; every one is still a real bound. Probes keep a 1.5 s deadline so a loaded 2-core
  * machine does not make a healthy tier look wedged. */
 export const FAST = ['--check-interval-ms', '250', '--probe-timeout-ms', '1500', '--start-grace-ms', '2000', '--kill-grace-ms', '1000', '--drain-timeout-ms', '3000'];
-
-/** A free loopback port (bind to 0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A fresh temp directory; removed by `cleanup`. */
 export function tempDir(prefix = 'tripod-test-'): string {
@@ -109,7 +95,7 @@ export async function startInstance(options: StartOptions = {}): Promise<Instanc
           // already gone
         }
       }
-      await waitFor('instance processes gone', () => scanInstance(instance).filter((p) => p.state !== 'Z').length === 0, 5000).catch(() => undefined);
+      await waitFor('instance gone', () => instanceGone(instance, paths), 5000).catch(() => undefined);
       try {
         rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
       } catch {

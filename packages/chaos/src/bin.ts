@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isTripodError } from '@tripod/core';
 import { CHAOS_FLAGS, validateOptions } from './cli/options.js';
+import { ChaosUsageError } from './cli/usage-error.js';
 import { CHAOS_EXIT } from './exit-codes.js';
 import { runCampaign } from './run/campaign.js';
 
@@ -16,7 +17,7 @@ async function main(): Promise<number> {
     .version(false)
     .strict()
     .fail((message, err) => {
-      throw err ?? new Error(message);
+      throw err ?? new ChaosUsageError(message);
     })
     .parse();
   const options = validateOptions(argv as Record<string, unknown>, Math.floor(Math.random() * 0x1_0000_0000));
@@ -33,9 +34,8 @@ main().then(
       process.stderr.write(`tripod-chaos: ${err.message}\n`);
       process.exit(CHAOS_EXIT.USAGE);
     }
-    const message = (err as Error)?.message ?? String(err);
-    if (err instanceof Error && !isTripodError(err) && /Unknown argument|Not enough arguments|Invalid values|Missing required/.test(message)) {
-      process.stderr.write(`tripod-chaos: ${message}\nRun tripod-chaos --help for the flags.\n`);
+    if (err instanceof ChaosUsageError) {
+      process.stderr.write(`tripod-chaos: ${err.message}\nRun tripod-chaos --help for the flags.\n`);
       process.exit(CHAOS_EXIT.USAGE);
     }
     process.stderr.write(`tripod-chaos: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -1,6 +1,5 @@
 // The cop's check decisions, pure: what the lock files and heartbeats showed → what to do.
-import type { ProbeResult } from '@tripod/core';
-import type { PingReply } from './probes.js';
+import type { PingReply, ProbeResult } from '@tripod/core';
 
 export interface TierWatch {
   /** The lock holder being watched (a new holder resets the count and starts a grace period). */

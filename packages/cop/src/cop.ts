@@ -1,15 +1,18 @@
-// The cop's check loop: watch manager.lock and server.lock, heartbeat both tiers, start the manager
-// when its lock is free, kill what is wedged. Decisions come from check-policy.ts; this file acts.
+// The cop's runner: watch manager.lock and server.lock, heartbeat both tiers, start the manager when
+// its lock is free, kill what is wedged. Every decision is pure and lives beside it: check-policy.ts
+// (what the checks showed), manager-life.ts (deaths, backoff, adoption), stray-triage.ts (strays),
+// cycle-gate.ts (one cycle at a time). This file gathers observations and performs the actions.
 import type { ChildProcess } from 'node:child_process';
-import {
-  decideRestart, findLockHolder, isInstanceTier, isKeeper, probeHeartbeat, probeKeeper, type Death, type Log, type RuntimePaths, type TripodConfig,
-} from '@tripod/core';
-import { countKill, newCopStatus, writeCopStatus, type CopStatus } from './cop-status.js';
+import { findLockHolder, isInstanceTier, isKeeper, probeHeartbeat, probeKeeper, type Log, type RuntimePaths, type TripodConfig } from '@tripod/core';
+import { countKill, newCopStatus, writeCopStatus, type CopStatusState } from './cop-status.js';
 import { decideCheck, INITIAL_CHECK_STATE, type CheckAction, type CheckState } from './check-policy.js';
+import { stepGate, type CycleGate, type GateEvent } from './cycle-gate.js';
+import { decideLife, INITIAL_LIFE, mayStartManager, type LifeAction, type LifeEvent, type ManagerLife } from './manager-life.js';
 import { spawnManager } from './manager-process.js';
 import { pingManager } from './probes.js';
 import { bindAll, type BoundListener } from './sockets.js';
-import { findStrays, killTier, type KillSettings } from './strays.js';
+import { stopGraceMs } from './stray-triage.js';
+import { clearStrays, findStrays, killTier, type KillSettings } from './strays.js';
 
 export interface CopOptions {
   /** Test-only: close the cop's copy of the sockets after handing them down (breaks invariant 2 on purpose). */
@@ -24,14 +27,14 @@ export interface CopEvents {
 
 export class Cop {
   private check: CheckState = INITIAL_CHECK_STATE;
+  private life: ManagerLife = INITIAL_LIFE;
+  private gate: CycleGate = 'idle';
+  private cycles: Promise<void> | null = null;
   private managerChild: ChildProcess | null = null;
-  private managerSpawnedAt = 0;
-  private managerDeaths: Death[] = [];
-  private nextManagerStartAt = 0;
-  private readonly stopping = { value: false };
+  private stopping = false;
   private readonly drainingStrays = new Set<number>();
   cycleStartedAt: number | null = null;
-  readonly status: CopStatus = newCopStatus(Date.now());
+  readonly status: CopStatusState = newCopStatus(Date.now());
 
   constructor(
     private current: TripodConfig,
@@ -53,16 +56,33 @@ export class Cop {
   }
 
   private get kill(): KillSettings {
-    return { instance: this.instance, coreSignal: this.config.coreSignal, killGraceMs: this.config.killGraceMs, log: this.log };
+    return { instance: this.instance, killGraceMs: this.config.killGraceMs, log: this.log };
   }
 
   get isStopping(): boolean {
-    return this.stopping.value;
+    return this.stopping;
   }
 
-  /** One check cycle; never throws. */
-  async cycle(): Promise<void> {
-    if (this.stopping.value) return;
+  /** Runs a check cycle, or (one is running) once more right after it; resolves when that has run. Never throws. */
+  cycle(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    if (!this.stepGate('request')) return this.cycles ?? Promise.resolve();
+    this.cycles = (async () => {
+      do await this.cycleOnce();
+      while (this.stepGate('finished'));
+      this.cycles = null;
+    })();
+    return this.cycles;
+  }
+
+  private stepGate(event: GateEvent): boolean {
+    const { gate, run } = stepGate(this.gate, event);
+    this.gate = gate;
+    return run;
+  }
+
+  private async cycleOnce(): Promise<void> {
+    if (this.stopping) return;
     this.cycleStartedAt = Date.now();
     try {
       await this.checkOnce();
@@ -78,11 +98,12 @@ export class Cop {
   private async checkOnce(): Promise<void> {
     const { config, paths } = this;
     const now = Date.now();
-    let managerHolder = findLockHolder(paths.lockFile('manager'));
+    const managerHolder = findLockHolder(paths.lockFile('manager'));
     if (managerHolder !== null && !isInstanceTier(managerHolder, this.instance, 'manager')) {
       this.log.error('manager.lock-foreign', { holder: managerHolder, path: paths.lockFile('manager') });
       return;
     }
+    this.dispatchLife({ type: 'observed', holder: managerHolder, at: now });
     const ping = managerHolder !== null ? await pingManager(paths.controlSocket, config.probeTimeoutMs) : null;
     if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
     const serverHolder = findLockHolder(paths.lockFile('server'));
@@ -97,14 +118,15 @@ export class Cop {
       this.status.firstReadyAt ??= Date.now();
       this.events.onServing?.(serverHolder);
     }
-    const managerStarting = this.managerChild !== null && now - this.managerSpawnedAt < config.startGraceMs;
+    const watched = this.life.watched;
+    const managerStarting = watched?.origin === 'spawned' && this.managerChild !== null && now - watched.since < config.startGraceMs;
     const decision = decideCheck(this.check, { now, managerHolder, managerStarting, ping, serverHolder, probe }, config);
     this.check = decision.state;
     for (const action of decision.actions) await this.perform(action);
   }
 
   private async perform(action: CheckAction): Promise<void> {
-    if (this.stopping.value) return;
+    if (this.stopping) return;
     switch (action.type) {
       case 'log':
         return this.log[action.level](action.event, action.fields);
@@ -123,11 +145,35 @@ export class Cop {
     }
   }
 
+  private dispatchLife(event: LifeEvent): void {
+    const { state, actions } = decideLife(this.life, event, { policy: this.config.restart, random: Math.random(), lastServedAt: this.status.lastServerProbe?.at ?? null });
+    this.life = state;
+    for (const action of actions) this.performLife(action);
+  }
+
+  private performLife(action: LifeAction): void {
+    switch (action.type) {
+      case 'log':
+        return this.log[action.level](action.event, action.fields);
+      case 'record-exit':
+        this.status.managerLastExit = { pid: action.pid, code: action.code, signal: action.signal, at: action.at };
+        return;
+      case 'backoff-until':
+        this.status.managerBackoffUntil = action.at;
+        this.writeStatus();
+        return;
+      case 'check-after':
+        setTimeout(() => void this.cycle(), action.ms);
+        return;
+    }
+  }
+
   /** Clears the instance's strays, makes sure the sockets are bound, and spawns a manager. */
   private async startManager(): Promise<void> {
-    const now = Date.now();
-    if (now < this.nextManagerStartAt) return;
-    await this.clearStrays();
+    if (!mayStartManager(this.life, Date.now())) return;
+    const serverHolder = findLockHolder(this.paths.lockFile('server'));
+    const moment = { moment: 'manager-start', holdsSockets: this.listeners !== null, serverHolder, config: this.config } as const;
+    await clearStrays(moment, this.kill, this.drainingStrays, (tier) => countKill(this.status, tier, 'stray'));
     if (this.listeners === null) {
       try {
         this.listeners = await bindAll(this.config.listen);
@@ -139,66 +185,20 @@ export class Cop {
     }
     const child = spawnManager(this.config, this.instance, this.listeners.map((l) => l.fd));
     this.managerChild = child;
-    this.managerSpawnedAt = Date.now();
     if (this.status.managerStarts++ > 0) this.status.managerRestarts++;
     const pid = child.pid;
     this.log.info('manager.spawn', { pid });
+    if (pid !== undefined) this.dispatchLife({ type: 'spawned', pid, at: Date.now() });
     if (this.options.unsafeDropSockets) {
       this.log.warn('sockets.unsafe-drop', { why: '--unsafe-drop-sockets: the kernel queue now dies with the manager' });
       for (const l of this.listeners) l.close();
       this.listeners = null;
     }
     child.once('error', (err) => this.log.error('manager.spawn-failed', { error: err.message }));
-    child.once('exit', (code, signal) => this.onManagerExit(child, code, signal));
-  }
-
-  private onManagerExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.managerChild === child) this.managerChild = null;
-    const requested = this.stopping.value;
-    this.log[requested ? 'info' : 'warn']('manager.exit', { pid: child.pid, code, signal, requested });
-    if (requested) return;
-    const now = Date.now();
-    this.status.managerLastExit = { pid: child.pid ?? null, code, signal, at: now };
-    // A manager under which the service answered was healthy: restart the next one at once, because
-    // its death may have taken the server with it (a drain), and a backoff would leave nothing serving.
-    const healthy = (this.status.lastServerProbe?.at ?? 0) > this.managerSpawnedAt;
-    this.managerDeaths = [...this.managerDeaths, { at: now, code, signal, requested, uptimeMs: now - this.managerSpawnedAt, healthy }].slice(-32);
-    const decision = decideRestart(this.managerDeaths, this.config.restart, Math.random);
-    if (decision.action === 'restart' && decision.delayMs > 0) {
-      this.log.warn('manager.backoff', { delayMs: decision.delayMs, consecutive: decision.consecutive });
-      this.nextManagerStartAt = now + decision.delayMs;
-    }
-    this.status.managerBackoffUntil = decision.action === 'restart' && decision.delayMs > 0 ? this.nextManagerStartAt : null;
-    this.writeStatus();
-    setTimeout(() => void this.cycle(), decision.action === 'restart' ? decision.delayMs : 0);
-  }
-
-  /**
-   * Stray managers are killed before a new one starts. When the cop holds the sockets, the orphaned
-   * server that still holds server.lock keeps serving: the new manager drains it once its own server is
-   * ready, so a manager's death is invisible to clients. Other stray servers are asked to drain in the
-   * background. When the cop holds no sockets (it adopted the dead manager), every stray must be gone
-   * before it can bind.
-   */
-  private async clearStrays(): Promise<void> {
-    const strays = findStrays(this.instance, this.drainingStrays);
-    const serverHolder = findLockHolder(this.paths.lockFile('server'));
-    for (const stray of strays) {
-      if (stray.tier === 'server' && this.listeners !== null && stray.pid === serverHolder) {
-        // The orphan still serves: the next manager lets it drain once its own server is ready.
-        this.log.info('stray.left-for-handover', { pid: stray.pid });
-      } else if (stray.tier === 'server' && this.listeners !== null) {
-        this.drainingStrays.add(stray.pid);
-        countKill(this.status, 'server', 'stray');
-        this.log.info('stray.drain', { pid: stray.pid });
-        void killTier(stray.pid, 'server', 'stray server (its manager is gone)', this.config.drainTimeoutMs, this.kill).finally(() => this.drainingStrays.delete(stray.pid));
-      } else {
-        const grace = stray.tier === 'server' ? this.config.drainTimeoutMs : this.config.killGraceMs;
-        const outcome = await killTier(stray.pid, stray.tier, `stray ${stray.tier}`, grace, this.kill);
-        countKill(this.status, stray.tier, 'stray');
-        this.log.info('stray.killed', { pid: stray.pid, tier: stray.tier, outcome });
-      }
-    }
+    child.once('exit', (code, signal) => {
+      if (this.managerChild === child) this.managerChild = null;
+      this.dispatchLife({ type: 'exited', pid: child.pid ?? null, code, signal, at: Date.now(), requested: this.stopping });
+    });
   }
 
   /** Writes cop-status.json; a failure is logged, never fatal. */
@@ -209,18 +209,15 @@ export class Cop {
 
   /** Graceful stop of the whole instance: the manager drains the server, everything exits, locks are freed. */
   async stop(): Promise<void> {
-    if (this.stopping.value) return;
-    this.stopping.value = true;
+    if (this.stopping) return;
+    this.stopping = true;
     const holder = findLockHolder(this.paths.lockFile('manager'));
-    const grace = this.config.drainTimeoutMs + 2 * this.config.killGraceMs + 1000;
+    const grace = stopGraceMs(this.config);
     if (holder !== null) {
       const outcome = await killTier(holder, 'manager', 'instance stop', grace, this.kill);
       this.log.info('manager.stopped', { pid: holder, outcome });
     }
-    for (const stray of findStrays(this.instance)) {
-      const outcome = await killTier(stray.pid, stray.tier, 'instance stop', grace, this.kill);
-      this.log.info('stray.killed', { pid: stray.pid, tier: stray.tier, outcome });
-    }
+    await clearStrays({ moment: 'instance-stop', holdsSockets: this.listeners !== null, config: this.config }, this.kill);
     await this.waitManagerReaped(grace);
     for (const l of this.listeners ?? []) l.close();
     this.listeners = null;

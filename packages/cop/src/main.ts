@@ -7,7 +7,7 @@ import { Cop } from './cop.js';
 import { handleSignals } from './signals.js';
 import { bindAll, type BoundListener } from './sockets.js';
 import { attachSystemd } from './systemd.js';
-import { findStrays, killTier } from './strays.js';
+import { clearStrays } from './strays.js';
 
 export interface CopOptions {
   readonly config: TripodConfig;
@@ -52,10 +52,7 @@ export async function runCop({ config, createRuntimeDir, loadConfig, unsafeDropS
     // A cop restart: the running manager and server keep the sockets and the service; adopt them.
     log.info('manager.adopt', { pid: managerHolder });
   } else {
-    for (const stray of findStrays(instance)) {
-      const outcome = await killTier(stray.pid, stray.tier, `stray ${stray.tier} at cop start`, config.drainTimeoutMs, { instance, coreSignal: null, killGraceMs: config.killGraceMs, log });
-      log.info('stray.killed', { pid: stray.pid, tier: stray.tier, outcome });
-    }
+    await clearStrays({ moment: 'cop-start', holdsSockets: false, config }, { instance, killGraceMs: config.killGraceMs, log });
     try {
       listeners ??= await bindAll(config.listen);
     } catch (err) {

@@ -1,27 +1,14 @@
 // The cop owns the listening sockets: bind only (Node's cluster module does the same), never listen
 // or accept; the fds go to the manager and on to every server.
-import net from 'node:net';
-import findProcess from 'find-process';
-import { TripodError, readListenRows, type Listener, type ListenRow } from '@tripod/core';
 import { isIP } from 'node:net';
-import { constants as osConstants } from 'node:os';
-
-interface BoundHandle {
-  readonly fd: number;
-  close(): void;
-  getsockname?(out: Record<string, unknown>): number;
-}
+import findProcess from 'find-process';
+import { TripodError, bindServerHandle, readListenRows, wrapServerHandle, type Listener, type ListenRow } from '@tripod/core';
 
 export interface BoundListener {
   readonly listener: Listener;
   readonly fd: number;
   close(): void;
 }
-
-type CreateServerHandle = (address: string, port: number, addressType: number, fd?: number, flags?: number) => BoundHandle | number;
-const createServerHandle = (net as unknown as { _createServerHandle: CreateServerHandle })._createServerHandle;
-
-const errnoNames = new Map(Object.entries(osConstants.errno).map(([name, n]) => [-n, name]));
 
 /** Who holds `port` (find-process runs ps/netstat-like tools): "PID 123 (nginx)" or "an unknown process". */
 export async function describePortHolder(port: number): Promise<string> {
@@ -55,13 +42,14 @@ export async function bindListener(listener: Listener): Promise<BoundListener> {
   // With SO_REUSEADDR, bind() succeeds beside a socket that already listens (measured here); only
   // listen() would fail, in the server. So look for a LISTEN row first.
   if (isListenedOn(host, listener.port, readListenRows())) throw await portInUse(where, listener.port);
-  const result = createServerHandle(host, listener.port, family);
-  if (typeof result === 'number') {
-    const code = errnoNames.get(result) ?? String(result);
+  const result = bindServerHandle(host, listener.port);
+  if (!result.ok) {
+    const { code } = result;
     if (code === 'EADDRINUSE') throw await portInUse(where, listener.port);
     throw new TripodError('ERR_BIND_FAILED', `cannot bind ${where}: ${code}`, { details: { listener: where, code } });
   }
-  return { listener, fd: result.fd, close: () => result.close() };
+  const { handle } = result;
+  return { listener, fd: handle.fd, close: () => handle.close() };
 }
 
 /** Binds every listener, closing those already bound if one fails. */
@@ -82,13 +70,14 @@ export async function bindAll(listeners: readonly Listener[]): Promise<BoundList
  */
 export function openPassedListener(fd: number, name: string): BoundListener {
   const what = `fd ${fd} (${name}) passed by systemd`;
-  const result = createServerHandle('', 0, 4, fd); // a handle around fd: no bind, no listen
-  if (typeof result === 'number') throw new TripodError('ERR_BIND_FAILED', `${what} is not a usable stream socket: ${errnoNames.get(result) ?? String(result)}`, { details: { fd, name } });
+  const result = wrapServerHandle(fd); // a handle around fd: no bind, no listen
+  if (!result.ok) throw new TripodError('ERR_BIND_FAILED', `${what} is not a usable stream socket: ${result.code}`, { details: { fd, name } });
+  const { handle } = result;
   const address: Record<string, unknown> = {};
-  const err = typeof result.getsockname === 'function' ? result.getsockname(address) : -1;
+  const err = typeof handle.getsockname === 'function' ? handle.getsockname(address) : -1;
   if (err !== 0 || typeof address.address !== 'string' || typeof address.port !== 'number') {
-    result.close();
+    handle.close();
     throw new TripodError('ERR_BIND_FAILED', `${what} is not a TCP socket (unix and datagram sockets cannot serve HTTP listeners)`, { details: { fd, name } });
   }
-  return { listener: { host: address.address, port: address.port }, fd: result.fd, close: () => result.close() };
+  return { listener: { host: address.address, port: address.port }, fd: handle.fd, close: () => handle.close() };
 }

@@ -1,9 +1,10 @@
-// Killing tiers of this instance: identity by environment + (pid, starttime), never by name.
+// Killing tiers of this instance: identity by environment + (pid, starttime), never by name. What to do
+// with each stray is stray-triage.ts's decision; this file carries it out.
 import { identify, isInstanceTier, readStat, realKillDeps, safeKill, scanInstance, sendSignal, withoutKept, type Log, type SafeKillOutcome, type Tier } from '@tripod/core';
+import { triageStray, type Stray, type TriageContext } from './stray-triage.js';
 
 export interface KillSettings {
   readonly instance: string;
-  readonly coreSignal: NodeJS.Signals | null;
   readonly killGraceMs: number;
   readonly log: Log;
 }
@@ -31,8 +32,30 @@ export async function killTier(pid: number, tier: Tier, reason: string, graceMs:
  * the group of another server process (exec mode's program, in its keeper's group, and the program's own
  * children) is part of that server: killing the group leader's group reaches it.
  */
-export function findStrays(instance: string, keep: ReadonlySet<number> = new Set()): { pid: number; tier: Tier }[] {
+export function findStrays(instance: string, keep: ReadonlySet<number> = new Set()): Stray[] {
   return withoutKept(scanInstance(instance))
     .filter((p) => p.tier !== 'cop' && !keep.has(p.pid) && p.state !== 'Z')
     .map((p) => ({ pid: p.pid, tier: p.tier }));
+}
+
+/**
+ * Finds the strays and carries out each one's plan; `onKill` hears of each counted kill. Background
+ * drains are tracked in `draining` (left out of later scans until they end).
+ */
+export async function clearStrays(ctx: Omit<TriageContext, 'serverHolder'> & { serverHolder?: number | null }, s: KillSettings, draining: Set<number> = new Set(), onKill: (tier: Tier) => void = () => undefined): Promise<void> {
+  for (const stray of findStrays(s.instance, draining)) {
+    const plan = triageStray(stray, { ...ctx, serverHolder: ctx.serverHolder ?? null });
+    if (plan.action === 'leave') {
+      s.log.info(plan.event, { pid: stray.pid });
+    } else if (plan.action === 'drain') {
+      draining.add(stray.pid);
+      onKill(stray.tier);
+      s.log.info('stray.drain', { pid: stray.pid });
+      void killTier(stray.pid, stray.tier, plan.reason, plan.graceMs, s).finally(() => draining.delete(stray.pid));
+    } else {
+      const outcome = await killTier(stray.pid, stray.tier, plan.reason, plan.graceMs, s);
+      if (plan.counted) onKill(stray.tier);
+      s.log.info('stray.killed', { pid: stray.pid, tier: stray.tier, outcome });
+    }
+  }
 }

@@ -7,15 +7,16 @@ export const ERROR_CODES = {
   ERR_LOCK_SYMLINK: 'a lock file is a symbolic link',
   ERR_LOCK_HELD: 'another live process holds the lock',
   ERR_LOCK_FAILED: 'the lock could not be taken',
-  ERR_LOCK_FILE_CORRUPT: 'a lock file does not hold a valid PID',
   ERR_PORT_IN_USE: 'a listening port is already taken',
   ERR_BIND_FAILED: 'a listening socket could not be bound',
   ERR_APP_LOAD: 'the application module failed to load',
   ERR_CONTROL_TIMEOUT: 'the control socket did not answer in time',
   ERR_CONTROL_UNREACHABLE: 'the control socket could not be reached',
   ERR_CONTROL_PROTOCOL: 'the control socket sent something that is not a response',
-  ERR_PROC_UNAVAILABLE: '/proc is not available',
-  ERR_NOT_RUNNING: 'the instance is not running',
+  ERR_WIRE_INVALID: 'a message or document from another process does not match its contract',
+  ERR_WIRE_VERSION: 'a document from another process has a schema version this reader does not know',
+  ERR_WAIT_TIMEOUT: 'a condition waited for did not hold by its deadline',
+  ERR_INTERNAL: 'an unexpected failure inside a tier (a bug): the message says what',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,4 +1,5 @@
-// Exit codes are a contract shared by every tripod binary (documented in README "Exit codes").
+// The tiers' exit codes (tripod-cop, tripod-manager, tripod-server), a contract documented in README
+// "Exit codes". tripod (ctl) and tripod-chaos have tables of their own.
 import type { TripodError } from './errors.js';
 
 export const EXIT = {
@@ -17,8 +18,6 @@ export const EXIT = {
   APP_LOAD: 6,
   /** The cop's own check loop stalled past its bound and it aborted (its supervisor restarts it). */
   STALLED: 7,
-  /** The tier's parent went away and it was told to stop with it. */
-  ORPHANED: 8,
   /** "Do not restart me": the server's supervisor honours it (s6's convention). */
   NO_RESTART: 125,
 } as const;

@@ -1,33 +1,27 @@
-// The server heartbeat: the synthetic path every server answers before the application (Traffic
-// Server's synthetic.txt) with a body naming its PID, and the probe that fetches it through a listener.
+// The one heartbeat client: a real HTTP request through a listener to the synthetic path (the contract
+// is wire/heartbeat.ts), answered with the PID of the server that took it. Used by the cop, ctl, chaos,
+// the tests and the bench.
 import { request } from 'node:http';
-import type { Listener } from './config/config.js';
+import { HEARTBEAT_PATH, parseHeartbeatBody } from './wire/heartbeat.js';
 
-export const HEARTBEAT_PATH = '/_tripod/heartbeat';
-
-/** The body a server answers the heartbeat with. */
-export function heartbeatBody(pid: number): string {
-  return `tripod-server pid=${pid}\n`;
-}
-
-/** The PID a heartbeat body names, or null. */
-export function parseHeartbeatBody(body: string): number | null {
-  const match = /^tripod-server pid=(\d+)\b/.exec(body);
-  return match ? Number(match[1]) : null;
+/** Where to send a heartbeat: a configured listener, or any host and port. */
+export interface HeartbeatTarget {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** A probe's outcome with its round trip. */
 export type ProbeResult<T> = { readonly ok: true; readonly value: T; readonly ms: number } | { readonly ok: false; readonly error: string; readonly ms: number };
 
 /** Where to connect for a listener: wildcard addresses are probed over loopback. */
-export function probeHost(listener: Listener): string {
+export function probeHost(listener: HeartbeatTarget): string {
   if (listener.host === '0.0.0.0') return '127.0.0.1';
   if (listener.host === '::') return '::1';
   return listener.host;
 }
 
 /** GETs the heartbeat path through `listener` with a deadline; resolves with the PID that answered, never rejects. */
-export function probeHeartbeat(listener: Listener, timeoutMs: number): Promise<ProbeResult<number>> {
+export function probeHeartbeat(listener: HeartbeatTarget, timeoutMs: number): Promise<ProbeResult<number>> {
   const started = Date.now();
   return new Promise((resolve) => {
     let settled = false;
@@ -55,4 +49,10 @@ export function probeHeartbeat(listener: Listener, timeoutMs: number): Promise<P
     req.on('error', (err) => finish({ ok: false, error: (err as NodeJS.ErrnoException).code ?? err.message }));
     req.end();
   });
+}
+
+/** The PID of the server answering through host:port, or null (no answer in time, or not a server). */
+export async function servingPid(target: HeartbeatTarget, timeoutMs: number): Promise<number | null> {
+  const result = await probeHeartbeat(target, timeoutMs);
+  return result.ok ? result.value : null;
 }

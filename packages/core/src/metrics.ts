@@ -1,40 +1,15 @@
 // Prometheus text exposition (format 0.0.4) of one instance: a pure function of the manager's status,
-// the cop's status, the lock holders and the clock. Every input is read from files or a socket, so
-// every field is treated as possibly missing.
+// the cop's status (both parsed by their wire contracts), the lock holders and the clock.
 import type { Tier } from './paths.js';
 import { TIERS } from './paths.js';
-
-/** What metrics read from the manager's status (control `status` or status.json). */
-export interface ManagerStatusView {
-  readonly manager?: { readonly pid?: number; readonly startedAt?: number };
-  readonly writtenAt?: number;
-  readonly servers?: readonly { readonly pid: number | null; readonly role: string; readonly startedAt?: number }[];
-  readonly restarts?: number;
-  readonly consecutiveCrashes?: number;
-  readonly backoffUntil?: number | null;
-  readonly stayDown?: string | null;
-  readonly exitsByCause?: Readonly<Record<string, number>>;
-  readonly lastDrain?: { readonly outcome: string; readonly openConnections: number; readonly ms: number; readonly at: number } | null;
-  readonly listeners?: readonly { readonly listener: string; readonly queued: number | null; readonly backlog: number }[];
-}
-
-/** What metrics read from the cop's cop-status.json. */
-export interface CopStatusView {
-  readonly cop?: { readonly pid?: number; readonly startedAt?: number };
-  readonly managerStarts?: number;
-  readonly managerRestarts?: number;
-  readonly kills?: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  readonly lastPing?: { readonly ms: number; readonly at: number } | null;
-  readonly lastServerProbe?: { readonly ms: number; readonly at: number } | null;
-  readonly firstReadyAt?: number | null;
-  readonly lastReload?: { readonly at: number; readonly error: string | null } | null;
-}
+import type { CopStatus } from './wire/cop-status.js';
+import { listenerText, type ManagerStatus } from './wire/manager-status.js';
 
 export interface MetricsInput {
-  readonly manager: ManagerStatusView | null;
+  readonly manager: ManagerStatus | null;
   /** True when `manager` came from the control socket, false when read from status.json. */
   readonly managerLive: boolean;
-  readonly cop: CopStatusView | null;
+  readonly cop: CopStatus | null;
   /** PID holding each tier's lock, or null. */
   readonly holders: Readonly<Record<Tier, number | null>>;
   /** Wall-clock ms. */
@@ -123,8 +98,6 @@ function addRestarts(x: Exposition, { manager, cop }: MetricsInput): void {
     for (const [cause, n] of Object.entries(byCause)) {
       if (cause !== 'requested' && isNum(n)) x.add('tripod_restarts_total', 'counter', help, { tier: 'server', cause }, n);
     }
-  } else if (isNum(manager?.restarts)) {
-    x.add('tripod_restarts_total', 'counter', help, { tier: 'server', cause: 'any' }, manager.restarts);
   }
   if (isNum(cop?.managerRestarts)) x.add('tripod_restarts_total', 'counter', help, { tier: 'manager', cause: 'any' }, cop.managerRestarts);
   if (byCause && isNum(byCause.requested)) {
@@ -162,10 +135,10 @@ function addServerState(x: Exposition, { manager, now }: MetricsInput): void {
   }
   x.add('tripod_server_given_up', 'gauge', 'Whether the manager stopped restarting the server (1, e.g. the do-not-restart exit code) or not (0).', {}, manager.stayDown ? 1 : 0);
   for (const l of manager.listeners ?? []) {
-    if (isNum(l.queued)) x.add('tripod_listen_queue_depth', 'gauge', 'Connections waiting in the listener\'s accept queue.', { listener: l.listener }, l.queued);
+    if (isNum(l.queued)) x.add('tripod_listen_queue_depth', 'gauge', 'Connections waiting in the listener\'s accept queue.', { listener: listenerText(l) }, l.queued);
   }
   for (const l of manager.listeners ?? []) {
-    if (isNum(l.backlog)) x.add('tripod_listen_backlog', 'gauge', 'The listener\'s accept-queue limit (backlog capped by somaxconn).', { listener: l.listener }, l.backlog);
+    if (isNum(l.backlog)) x.add('tripod_listen_backlog', 'gauge', 'The listener\'s accept-queue limit (backlog capped by somaxconn).', { listener: listenerText(l) }, l.backlog);
   }
   const drain = manager.lastDrain;
   if (drain && isNum(drain.ms) && isNum(drain.at)) {

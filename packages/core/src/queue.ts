@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
 // Accept-queue depth of each listener, from the LISTEN rows of /proc/net/tcp{,6}.
+import { readFileSync } from 'node:fs';
 import type { Listener } from './config/config.js';
 import type { ListenRow } from './proc/net-tcp.js';
 import { readListenRows } from './proc/read.js';
+import type { ListenerStatus } from './wire/manager-status.js';
 
-export interface QueueDepth {
-  readonly listener: string;
-  /** Connections waiting for accept(); null when no LISTEN row exists (nobody listens yet). */
-  readonly queued: number | null;
-  /** The accept queue's limit: the configured backlog, capped by net.core.somaxconn. */
-  readonly backlog: number;
-}
 
 function sameAddress(row: ListenRow, host: string): boolean {
   if (row.address === host) return true;
@@ -29,10 +23,10 @@ export function readSomaxconn(): number | null {
 }
 
 /** The queue of each configured listener, matched by address and port. */
-export function queueDepths(listeners: readonly Listener[], backlog: number, rows: readonly ListenRow[] = readListenRows(), somaxconn: number | null = readSomaxconn()): QueueDepth[] {
+export function queueDepths(listeners: readonly Listener[], backlog: number, rows: readonly ListenRow[] = readListenRows(), somaxconn: number | null = readSomaxconn()): ListenerStatus[] {
   const effective = somaxconn === null ? backlog : Math.min(backlog, somaxconn);
   return listeners.map((l) => {
     const row = rows.find((r) => r.port === l.port && sameAddress(r, l.host));
-    return { listener: `${l.host}:${l.port}`, queued: row ? row.queued : null, backlog: effective };
+    return { host: l.host, port: l.port, queued: row ? row.queued : null, backlog: effective };
   });
 }

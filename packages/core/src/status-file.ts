@@ -1,5 +1,6 @@
 // status.json: written atomically (write `.new`, rename) so a reader never sees half a file.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Parsed } from './wire/check.js';
 
 /** Writes `value` as JSON to `path` atomically. */
 export function writeJsonAtomic(path: string, value: unknown): void {
@@ -15,4 +16,12 @@ export function readJsonFile<T>(path: string): T | null {
   } catch {
     return null;
   }
+}
+
+/** Reads a document another process wrote and checks it against its contract; null when missing, not JSON, or off the contract. */
+export function readDocument<T>(path: string, parse: (value: unknown) => Parsed<T>): T | null {
+  const value = readJsonFile<unknown>(path);
+  if (value === null) return null;
+  const parsed = parse(value);
+  return parsed.ok ? parsed.value : null;
 }

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { controlRequest } from '../src/control/client.js';
-import { parseRequest, parseResponse, type ControlRequest } from '../src/control/protocol.js';
+import { parseRequest, parseResponse, type ControlRequest } from '../src/wire/control.js';
 import { serveControl } from '../src/control/server.js';
 import { TripodError } from '../src/errors.js';
+import type { Parsed } from '../src/wire/check.js';
 import { rejection } from './reject.js';
 
 let dir: string;
@@ -90,33 +91,33 @@ test('a socket path with nobody listening is unreachable', async () => {
   assert.match(err.message, /ENOENT/);
 });
 
+const parsedValue = <T>(p: Parsed<T>): T => (p.ok ? p.value : assert.fail(`did not parse: ${p.error.message}`));
+const parsedError = <T>(p: Parsed<T>): string => (p.ok ? assert.fail(`parsed: ${JSON.stringify(p.value)}`) : (assert.equal(p.error.code, 'ERR_CONTROL_PROTOCOL'), p.error.message));
+
 test('parseRequest accepts known commands and defaults args to {}', () => {
-  assert.deepEqual(parseRequest('{"cmd":"status"}'), { cmd: 'status', args: {} });
-  assert.deepEqual(parseRequest('{"cmd":"server-restart","args":{"graceful":true}}'), { cmd: 'server-restart', args: { graceful: true } });
-  assert.deepEqual(parseRequest('{"cmd":"ping","args":"x"}'), { cmd: 'ping', args: {} });
+  assert.deepEqual(parsedValue(parseRequest('{"cmd":"status"}')), { cmd: 'status', args: {} });
+  assert.deepEqual(parsedValue(parseRequest('{"cmd":"server-restart","args":{"graceful":true}}')), { cmd: 'server-restart', args: { graceful: true } });
+  assert.deepEqual(parsedValue(parseRequest('{"cmd":"ping","args":"x"}')), { cmd: 'ping', args: {} });
 });
 
 test('parseRequest explains what is wrong', () => {
-  assert.equal(parseRequest('not json'), 'request is not JSON');
-  assert.equal(parseRequest('null'), 'request has no "cmd"');
-  assert.equal(parseRequest('{"command":"ping"}'), 'request has no "cmd"');
-  assert.match(parseRequest('{"cmd":"kill-all"}') as string, /^unknown command "kill-all" \(known: ping, /);
-  assert.match(parseRequest('{"cmd":42}') as string, /^unknown command 42/);
+  assert.equal(parsedError(parseRequest('not json')), 'request is not JSON');
+  assert.equal(parsedError(parseRequest('null')), 'request has no "cmd"');
+  assert.equal(parsedError(parseRequest('{"command":"ping"}')), 'request has no "cmd"');
+  assert.match(parsedError(parseRequest('{"cmd":"kill-all"}')), /^unknown command "kill-all" \(known: ping, /);
+  assert.match(parsedError(parseRequest('{"cmd":42}')), /^unknown command 42/);
 });
 
 test('parseResponse accepts ok and error responses', () => {
-  assert.deepEqual(parseResponse('{"ok":true,"result":{"a":1}}'), { ok: true, result: { a: 1 } });
-  assert.deepEqual(parseResponse('{"ok":false,"error":{"code":"E","message":"m"}}'), { ok: false, error: { code: 'E', message: 'm' } });
+  assert.deepEqual(parsedValue(parseResponse('{"ok":true,"result":{"a":1}}')), { ok: true, result: { a: 1 } });
+  assert.deepEqual(parsedValue(parseResponse('{"ok":false,"error":{"code":"E","message":"m"}}')), { ok: false, error: { code: 'E', message: 'm' } });
 });
 
 test('parseResponse rejects what is not a response', () => {
-  for (const line of ['', 'nope', 'null', '42', '{"result":1}', '{"ok":"yes"}']) assert.equal(parseResponse(line), null, line);
+  for (const line of ['', 'nope', 'null', '42', '{"result":1}', '{"ok":"yes"}']) parsedError(parseResponse(line));
 });
 
-test(
-  'parseResponse rejects an error response without an error object',
-  () => {
-    assert.equal(parseResponse('{"ok":false}'), null);
-    assert.equal(parseResponse('{"ok":false,"error":null}'), null);
-  },
-);
+test('parseResponse rejects an error response without an error object', () => {
+  parsedError(parseResponse('{"ok":false}'));
+  parsedError(parseResponse('{"ok":false,"error":null}'));
+});

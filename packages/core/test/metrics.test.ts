@@ -9,6 +9,7 @@ const FULL: MetricsInput = {
   managerLive: true,
   holders: { cop: 100, manager: 200, server: 300 },
   cop: {
+    version: 1,
     cop: { pid: 100, startedAt: NOW - 60_000 },
     managerStarts: 3,
     managerRestarts: 2,
@@ -16,23 +17,31 @@ const FULL: MetricsInput = {
     lastPing: { ms: 4, at: NOW - 500 },
     lastServerProbe: { ms: 12, at: NOW - 250 },
     firstReadyAt: NOW - 59_000,
-    lastReload: { at: NOW - 10_000, error: null },
+    lastReload: { at: NOW - 10_000, applied: [], needsRestart: [], error: null },
+    managerLastExit: null,
+    managerBackoffUntil: null,
   },
   manager: {
+    version: 1,
     manager: { pid: 200, startedAt: NOW - 30_000 },
     writtenAt: NOW - 1000,
+    goal: 'run',
+    serverExpected: true,
     servers: [
-      { pid: 300, role: 'serving', startedAt: NOW - 20_000 },
-      { pid: 299, role: 'draining', startedAt: NOW - 40_000 },
-      { pid: 301, role: 'standby', startedAt: NOW - 19_000 },
+      { pid: 300, role: 'serving', startedAt: NOW - 20_000, readyAt: NOW - 19_500, handover: false, standbyReady: false },
+      { pid: 299, role: 'draining', startedAt: NOW - 40_000, readyAt: NOW - 39_500, handover: false, standbyReady: false },
+      { pid: 301, role: 'standby', startedAt: NOW - 19_000, readyAt: null, handover: false, standbyReady: true },
     ],
     restarts: 5,
     consecutiveCrashes: 1,
     backoffUntil: NOW + 1500,
     stayDown: null,
     exitsByCause: { requested: 4, 'signal:SIGKILL': 3, 'code:1': 2 },
-    lastDrain: { outcome: 'success', openConnections: 0, ms: 1234, at: NOW - 5000 },
-    listeners: [{ listener: '127.0.0.1:8080', queued: 7, backlog: 511 }, { listener: '[::1]:8081', queued: null, backlog: 128 }],
+    lastExit: null,
+    lastDrain: { pid: 299, outcome: 'success', openConnections: 0, ms: 1234, at: NOW - 5000 },
+    lastOutage: null,
+    listeners: [{ host: '127.0.0.1', port: 8080, queued: 7, backlog: 511 }, { host: '::1', port: 8081, queued: null, backlog: 128 }],
+    backlog: 511,
   },
 };
 
@@ -86,15 +95,9 @@ test('uptime is only reported for the process that holds the lock now (stale sta
   assert.equal(sample(text, 'tripod_uptime_seconds', '{tier="manager"}'), '30');
 });
 
-test('a manager status without exitsByCause counts restarts under cause="any"', () => {
-  const { exitsByCause: _dropped, ...older } = FULL.manager!;
-  const text = renderMetrics({ ...FULL, manager: older });
-  assert.equal(sample(text, 'tripod_restarts_total', '{tier="server",cause="any"}'), '5');
-});
-
 test('label values and help text are escaped', () => {
   assert.equal(escapeLabelValue('a"b\\c\nd'), 'a\\"b\\\\c\\nd');
-  const text = renderMetrics({ ...FULL, cop: { ...FULL.cop, kills: { server: { 'odd "reason"\\\n': 1 } } } });
+  const text = renderMetrics({ ...FULL, cop: { ...FULL.cop!, kills: { server: { 'odd "reason"\\\n': 1 } } } });
   assert.ok(text.includes('tripod_kills_total{tier="server",reason="odd \\"reason\\"\\\\\\n"} 1'), text);
   assert.equal(formatValue(NaN), 'NaN');
   assert.equal(formatValue(Infinity), '+Inf');
@@ -139,7 +142,7 @@ function checkGrammar(text: string): void {
 test('the output parses: every line matches the exposition grammar', () => {
   checkGrammar(renderMetrics(FULL));
   checkGrammar(renderMetrics({ now: NOW, managerLive: false, holders: { cop: null, manager: null, server: null }, cop: null, manager: null }));
-  checkGrammar(renderMetrics({ ...FULL, cop: { ...FULL.cop, kills: { server: { 'odd "reason"\\\n': 1 } } } }));
+  checkGrammar(renderMetrics({ ...FULL, cop: { ...FULL.cop!, kills: { server: { 'odd "reason"\\\n': 1 } } } }));
 });
 
 test('the grammar check itself rejects malformed lines', () => {

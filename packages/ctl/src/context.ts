@@ -3,10 +3,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  DEFAULTS, configFromArgv, envNameFor, instanceIdFor, parseListen, readConfigFile, readJsonFile, runtimePaths,
-  type Listener, type RuntimePaths, type TripodConfig,
+  DEFAULTS, configFromArgv, envNameFor, instanceIdFor, readConfigFile, runtimePaths,
+  type Listener, type ManagerStatus, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
-import type { ManagerStatusDoc } from './instance/status-doc.js';
+import { readManagerStatus } from './instance/manager-status.js';
 
 export interface Ctl {
   readonly config: TripodConfig;
@@ -39,14 +39,8 @@ export function instanceOf(ctl: Ctl): string | null {
 }
 
 /** The listeners to look at: explicit ones, else those the instance's status.json names, else the default. */
-export function knownListeners(ctl: Ctl, status: ManagerStatusDoc | null = readJsonFile<ManagerStatusDoc>(ctl.paths.statusFile)): Listener[] {
+export function knownListeners(ctl: Ctl, status: ManagerStatus | null = readManagerStatus(ctl.paths)): Listener[] {
   if (ctl.listenExplicit) return [...ctl.config.listen];
-  const named = (status?.listeners ?? []).flatMap((l) => {
-    try {
-      return [parseListen(l.listener)];
-    } catch {
-      return [];
-    }
-  });
+  const named = (status?.listeners ?? []).map((l) => ({ host: l.host, port: l.port }));
   return named.length > 0 ? named : [...DEFAULTS.listen];
 }

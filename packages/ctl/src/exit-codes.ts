@@ -1,5 +1,6 @@
 // The ctl's exit codes. Status codes follow the LSB init-script convention; 150–199 is the LSB
 // range reserved for applications, where tripod puts the states LSB has no word for.
+import type { TripodError } from '@tripod/core';
 
 /** `tripod status`: what state the instance is in. */
 export const STATUS_EXIT = {
@@ -29,3 +30,17 @@ export const CTL_EXIT = {
   /** The command needs a running instance and there is none (LSB "program is not running"). */
   NOT_RUNNING: 7,
 } as const;
+
+/** ctl's code for an error that ends a command: the tiers' codes never leak out of `tripod`. */
+export function ctlExitForError(err: TripodError): number {
+  switch (err.code) {
+    case 'ERR_CONFIG_INVALID':
+      return CTL_EXIT.USAGE;
+    case 'ERR_RUNTIME_DIR_MISSING':
+    case 'ERR_RUNTIME_DIR_NOT_WRITABLE':
+    case 'ERR_LOCK_SYMLINK':
+      return CTL_EXIT.RUNTIME_DIR;
+    default:
+      return CTL_EXIT.FAILURE;
+  }
+}

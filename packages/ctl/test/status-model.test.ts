@@ -2,24 +2,30 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildReport } from '../src/status/model.js';
 import type { LockState, StatusSources } from '../src/status/sources.js';
-import type { ManagerStatusDoc } from '../src/instance/status-doc.js';
+import type { ManagerStatus } from '@tripod/core';
 
 const NOW = 1_800_000_000_000;
 const held = (pid: number): LockState => ({ holder: pid, ours: true, stalePid: null });
 const free: LockState = { holder: null, ours: null, stalePid: null };
 const stale = (pid: number): LockState => ({ holder: null, ours: null, stalePid: pid });
 
-const STATUS: ManagerStatusDoc = {
+const STATUS: ManagerStatus = {
+  version: 1,
   manager: { pid: 20, startedAt: NOW - 50_000 },
   writtenAt: NOW - 2000,
   goal: 'run',
-  servers: [{ pid: 30, role: 'serving', startedAt: NOW - 40_000 }],
+  serverExpected: true,
+  servers: [{ pid: 30, role: 'serving', startedAt: NOW - 40_000, readyAt: NOW - 39_000, handover: false, standbyReady: false }],
   restarts: 2,
   consecutiveCrashes: 0,
   backoffUntil: null,
   stayDown: null,
   lastExit: { pid: 29, code: null, signal: 'SIGKILL', at: NOW - 41_000, requested: false },
-  listeners: [{ listener: '127.0.0.1:8080', queued: 0, backlog: 511 }],
+  exitsByCause: {},
+  lastDrain: null,
+  lastOutage: null,
+  listeners: [{ host: '127.0.0.1', port: 8080, queued: 0, backlog: 511 }],
+  backlog: 511,
 };
 
 function sources(over: Partial<StatusSources> = {}): StatusSources {
@@ -37,7 +43,10 @@ function sources(over: Partial<StatusSources> = {}): StatusSources {
       30: { pid: 30, state: 'S', startedAt: NOW - 40_000 },
     },
     manager: { status: STATUS, live: true, error: null, ms: 3 },
-    cop: { cop: { pid: 10, startedAt: NOW - 60_000 }, managerRestarts: 1, lastPing: { ms: 4, at: NOW - 100 } },
+    cop: {
+      version: 1, cop: { pid: 10, startedAt: NOW - 60_000 }, managerStarts: 2, managerRestarts: 1, kills: {}, lastPing: { ms: 4, at: NOW - 100 },
+      lastServerProbe: null, firstReadyAt: null, lastReload: null, managerLastExit: null, managerBackoffUntil: null,
+    },
     server: { ok: true, pid: 30, ms: 2 },
     listeners: STATUS.listeners!,
     lockless: [],
@@ -59,7 +68,7 @@ test('everything up and answering: running, exit 0, one row per tier with uptime
 });
 
 test('a draining server gets its own row', () => {
-  const status = { ...STATUS, servers: [...STATUS.servers!, { pid: 31, role: 'draining', startedAt: NOW - 90_000 }] };
+  const status: ManagerStatus = { ...STATUS, servers: [...STATUS.servers, { pid: 31, role: 'draining', startedAt: NOW - 90_000, readyAt: NOW - 89_000, handover: false, standbyReady: false }] };
   const r = buildReport(sources({ manager: { status, live: true, error: null, ms: 3 } }));
   assert.deepEqual(r.rows.filter((row) => row.tier === 'server').map((row) => [row.pid, row.state, row.uptimeSeconds]), [[30, 'serving', 40], [31, 'draining', 90]]);
   assert.equal(r.health, 'running');

@@ -1,16 +1,18 @@
 // The manager's control-socket commands.
-import type { ControlHandler } from '@tripod/core';
-import type { ManagerStatus } from './status.js';
+// The request and reply shapes are core's wire/control.ts contract.
+import type { AcceptedReply, ControlCommand, ControlHandler, ManagerStatus, PingReply, ReloadReply } from '@tripod/core';
 import type { SupervisorEvent } from './supervisor.js';
 
 export interface ControlTarget {
   status(): ManagerStatus;
   /** The ping answer, from memory only: no /proc reads on the heartbeat path. */
-  ping(): { pid: number; serverExpected: boolean; serverPid: number | null };
+  ping(): PingReply;
   dispatch(event: SupervisorEvent): void;
-  reload(args?: Record<string, unknown>): Promise<unknown>;
+  reload(args?: Record<string, unknown>): Promise<ReloadReply>;
   shutdown(): void;
 }
+
+const accepted = (cmd: ControlCommand): AcceptedReply => ({ accepted: cmd });
 
 /** Maps each control command to what it does on the manager. */
 export function controlHandler(target: ControlTarget): ControlHandler {
@@ -22,21 +24,21 @@ export function controlHandler(target: ControlTarget): ControlHandler {
         return target.status();
       case 'server-start':
         target.dispatch({ type: 'start' });
-        return { accepted: 'server-start' };
+        return accepted('server-start');
       case 'server-stop':
         target.dispatch({ type: 'stop', graceful: false });
-        return { accepted: 'server-stop' };
+        return accepted('server-stop');
       case 'server-drain':
         target.dispatch({ type: 'stop', graceful: true });
-        return { accepted: 'server-drain' };
+        return accepted('server-drain');
       case 'server-restart':
         target.dispatch({ type: 'restart' });
-        return { accepted: 'server-restart' };
+        return accepted('server-restart');
       case 'reload':
         return target.reload(request.args);
       case 'stop':
         target.shutdown();
-        return { accepted: 'stop' };
+        return accepted('stop');
       case 'metrics':
         return { status: target.status() };
     }

@@ -7,7 +7,7 @@ import {
 } from '@tripod/core';
 import { controlHandler } from './control.js';
 import { ServerRunner } from './runner.js';
-import { buildStatus } from './status.js';
+import { buildPingReply, buildStatus } from './status.js';
 
 export interface ManagerOptions {
   readonly config: TripodConfig;
@@ -75,7 +75,7 @@ export async function runManager({ config, inheritedFds }: ManagerOptions): Prom
 
   control = await serveControl(paths.controlSocket, controlHandler({
     status: () => buildStatus(runner, startedAt),
-    ping: () => ({ pid: process.pid, serverExpected: runner.isServing, serverPid: runner.state.procs.find((p) => p.role === 'serving')?.pid ?? null }),
+    ping: () => buildPingReply(runner),
     dispatch: (event) => runner.dispatch(event),
     reload,
     shutdown,

@@ -1,21 +1,8 @@
 // Carries out the supervisor's actions: spawns servers with the inherited listening fds, signals them,
 // arms timers, and feeds their exits and IPC messages back as events.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { sendSignal, tierEnv, type Log, type TripodConfig } from '@tripod/core';
+import { GO, parseServerMessage, sendSignal, tierEnv, type DrainReport, type Log, type Outage, type ServerMessage, type TripodConfig } from '@tripod/core';
 import { decide, INITIAL_STATE, type Action, type DecideContext, type SupervisorEvent, type SupervisorState } from './supervisor.js';
-
-export interface DrainReport {
-  readonly pid: number;
-  readonly outcome: 'success' | 'timeout';
-  readonly openConnections: number;
-  readonly ms: number;
-  readonly at: number;
-}
-
-export interface Outage {
-  readonly from: number;
-  readonly to: number | null;
-}
 
 export interface RunnerOptions {
   readonly config: TripodConfig;
@@ -84,7 +71,7 @@ export class ServerRunner {
         return this.spawnServer(action.id, action.handover, action.standby);
       case 'promote': {
         const child = this.children.get(action.pid);
-        if (child?.connected) child.send({ type: 'go' });
+        if (child?.connected) child.send(GO);
         return;
       }
       case 'signal':
@@ -136,7 +123,11 @@ export class ServerRunner {
       return;
     }
     this.children.set(pid, child);
-    child.on('message', (message: { type?: string } & Record<string, unknown>) => this.onMessage(pid, message));
+    child.on('message', (message: unknown) => {
+      const parsed = parseServerMessage(message);
+      if (parsed.ok) this.onMessage(pid, parsed.value);
+      else this.options.log.warn('server.bad-message', { pid, error: parsed.error.message });
+    });
     child.on('error', (err) => this.options.log.warn('server.ipc-error', { pid, error: err.message }));
     child.once('exit', (code, signal) => {
       this.children.delete(pid);
@@ -145,20 +136,20 @@ export class ServerRunner {
     this.dispatch({ type: 'spawned', id, pid });
   }
 
-  private onMessage(pid: number, message: { type?: string } & Record<string, unknown>): void {
-    if (message.type === 'ready') this.dispatch({ type: 'ready', pid });
-    else if (message.type === 'standby') this.dispatch({ type: 'standby-ready', pid });
-    else if (message.type === 'drained') {
-      const report: DrainReport = {
-        pid,
-        outcome: message.outcome === 'success' ? 'success' : 'timeout',
-        openConnections: Number(message.openConnections ?? 0),
-        ms: Number(message.ms ?? 0),
-        at: Date.now(),
-      };
-      this.lastDrain = report;
-      this.options.log[report.outcome === 'success' ? 'info' : 'warn']('server.drain-report', { ...report });
-    } else if (message.type === 'locked') this.options.log.debug('server.locked', { pid });
+  private onMessage(pid: number, message: ServerMessage): void {
+    switch (message.type) {
+      case 'ready':
+        return this.dispatch({ type: 'ready', pid });
+      case 'standby':
+        return this.dispatch({ type: 'standby-ready', pid });
+      case 'drained': {
+        const report: DrainReport = { pid, outcome: message.outcome, openConnections: message.openConnections, ms: message.ms, at: Date.now() };
+        this.lastDrain = report;
+        return this.options.log[report.outcome === 'success' ? 'info' : 'warn']('server.drain-report', { ...report });
+      }
+      case 'locked':
+        return this.options.log.debug('server.locked', { pid });
+    }
   }
 
   /** Passes SIGHUP to every server, so each reopens its log file too (logrotate renames them all). */

@@ -1,42 +1,14 @@
 // The manager's view of the instance, as the control socket and status.json give it.
-import { queueDepths, type QueueDepth } from '@tripod/core';
-import type { DrainReport, Outage, ServerRunner } from './runner.js';
-import type { LastExit, Role } from './supervisor.js';
-
-export interface ServerStatus {
-  readonly pid: number | null;
-  readonly role: Role;
-  readonly startedAt: number;
-  readonly readyAt: number | null;
-  readonly handover: boolean;
-  /** A standby that has loaded the application and can take over at once. */
-  readonly standbyReady: boolean;
-}
-
-export interface ManagerStatus {
-  readonly manager: { readonly pid: number; readonly startedAt: number };
-  readonly writtenAt: number;
-  readonly goal: 'run' | 'stop';
-  /** True when a server should be holding server.lock right now (the cop checks this). */
-  readonly serverExpected: boolean;
-  readonly servers: readonly ServerStatus[];
-  readonly restarts: number;
-  readonly consecutiveCrashes: number;
-  readonly backoffUntil: number | null;
-  readonly stayDown: string | null;
-  readonly lastExit: LastExit | null;
-  readonly exitsByCause: Readonly<Record<string, number>>;
-  readonly lastDrain: DrainReport | null;
-  readonly lastOutage: Outage | null;
-  readonly listeners: readonly QueueDepth[];
-  readonly backlog: number;
-}
+// The document's shape is core's wire/manager-status.ts contract.
+import { MANAGER_STATUS_VERSION, queueDepths, type ManagerStatus, type PingReply } from '@tripod/core';
+import type { ServerRunner } from './runner.js';
 
 /** Builds the status object from the runner's state. */
 export function buildStatus(runner: ServerRunner, startedAt: number): ManagerStatus {
   const s = runner.state;
   const { config } = runner;
   return {
+    version: MANAGER_STATUS_VERSION,
     manager: { pid: process.pid, startedAt },
     writtenAt: Date.now(),
     goal: s.goal,
@@ -53,4 +25,9 @@ export function buildStatus(runner: ServerRunner, startedAt: number): ManagerSta
     listeners: queueDepths(config.listen, config.backlog),
     backlog: config.backlog,
   };
+}
+
+/** The ping answer, from memory only: no /proc reads on the heartbeat path. */
+export function buildPingReply(runner: ServerRunner): PingReply {
+  return { pid: process.pid, serverExpected: runner.isServing, serverPid: runner.state.procs.find((p) => p.role === 'serving')?.pid ?? null };
 }

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 import type { RequestHandler } from './builtin-app.js';
-import { HEARTBEAT_PATH, heartbeatBody } from '@tripod/core/heartbeat';
+import { HEARTBEAT_PATH, heartbeatBody } from '@tripod/core/wire/heartbeat';
 
 export type DrainOutcome = { readonly outcome: 'success' | 'timeout'; readonly openConnections: number; readonly ms: number };
 

@@ -1,10 +1,6 @@
-// Messages a server sends its manager over the IPC channel (none when it was started by hand).
-
-export type ServerMessage =
-  | { readonly type: 'standby'; readonly pid: number }
-  | { readonly type: 'ready'; readonly pid: number }
-  | { readonly type: 'locked'; readonly pid: number }
-  | { readonly type: 'drained'; readonly pid: number; readonly outcome: 'success' | 'timeout'; readonly openConnections: number; readonly ms: number };
+// The server's side of the IPC channel to its manager (none when it was started by hand); the messages
+// are core's wire/server-ipc.ts contract.
+import { parseManagerMessage, type ServerMessage } from '@tripod/core/wire/server-ipc';
 
 /** Sends `message` to the parent if an IPC channel is up; never throws. */
 export function tellManager(message: ServerMessage): void {
@@ -23,8 +19,8 @@ export function tellManager(message: ServerMessage): void {
 export function waitForGo(stopRequested: Promise<unknown>): Promise<boolean> {
   return new Promise((resolve) => {
     if (!process.send || !process.connected) return resolve(false);
-    const onMessage = (message: { type?: string }) => {
-      if (message?.type === 'go') done(true);
+    const onMessage = (message: unknown) => {
+      if (parseManagerMessage(message).ok) done(true);
     };
     const onDisconnect = () => done(false);
     const done = (go: boolean) => {

@@ -2,7 +2,7 @@
 // the first ready, then load + samples + faults for the duration, stop, check what is left, report.
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { findLockHolder, isInstanceTier, scanInstance, TIERS } from '@tripod/core';
+import { findLockHolder, instanceGone, isInstanceTier, scanInstance, servingPid, waitUntil } from '@tripod/core';
 import type { ChaosOptions } from '../cli/options.js';
 import { BUCKET_MS } from '../analysis/buckets.js';
 import type { Violation } from '../analysis/invariant-names.js';
@@ -14,7 +14,6 @@ import { copyLogs, writeReport } from '../report/write.js';
 import { planSchedule } from '../schedule/schedule.js';
 import { observeDecoys, startDecoys, stopDecoys } from './decoys.js';
 import { runFaults } from './fault-loop.js';
-import { heartbeat } from './heartbeat.js';
 import { bindSocketUnit, type HeldSocket } from './socket-unit.js';
 import { findPerl } from './reaper.js';
 import { RequestRecorder } from './recorder.js';
@@ -36,16 +35,11 @@ export interface CampaignResult {
   readonly ran: boolean;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function waitReady(host: string, port: number, serverLock: string, aborted: () => boolean): Promise<number | null> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline && !aborted()) {
-    const pid = await heartbeat(host, port, 1000);
-    if (pid !== null && pid === findLockHolder(serverLock)) return pid;
-    await sleep(100);
-  }
-  return null;
+  return waitUntil(async () => {
+    const pid = await servingPid({ host, port }, 1000);
+    return pid !== null && pid === findLockHolder(serverLock) ? pid : null;
+  }, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 100, aborted });
 }
 
 /** SIGKILLs what is left of the instance after the checks (nothing must leak from a campaign). */
@@ -152,7 +146,8 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
         else event({ at: Date.now(), type: 'fault-skipped', index: f.index, note: f.note });
       },
     });
-    while (!aborted && Date.now() < readyAt + options.durationMs) await sleep(Math.min(200, readyAt + options.durationMs - Date.now()));
+    const endAt = readyAt + options.durationMs;
+    await waitUntil(() => Date.now() >= endAt, { timeoutMs: Math.max(0, endAt - Date.now()), intervalMs: 200, aborted: () => aborted });
     load.stop();
     await load.done;
     loadEndedAt = Date.now();
@@ -168,9 +163,7 @@ export async function runCampaign(options: ChaosOptions, say: (line: string) => 
     const stop = await supervisor.stop(STOP_TIMEOUT_MS);
     socketUnit?.close(); // systemd closes the socket unit's socket when the unit stops
     event({ at: Date.now(), type: 'instance-stop', result: stop });
-    const deadline = Date.now() + STRAY_GRACE_MS;
-    const clean = () => scanInstance(setup.instance).every((p) => p.state === 'Z') && TIERS.every((t) => findLockHolder(setup.paths.lockFile(t)) === null);
-    while (Date.now() < deadline && !clean()) await sleep(100);
+    await waitUntil(() => instanceGone(setup.instance, setup.paths), { timeoutMs: STRAY_GRACE_MS, intervalMs: 100 });
     sampling.phase = 'stopped';
     sampling.checkAfterStop();
     leftovers = killLeftovers(setup.instance);

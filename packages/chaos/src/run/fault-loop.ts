@@ -1,10 +1,10 @@
 // Runs the schedule: one fault at a time (the next waits until the previous one is repaired or its
 // bound passed, so each failure belongs to one fault), targets from the lock holders, a record each.
+import { servingPid, waitUntil } from '@tripod/core';
 import { isPlannedStop } from '../faults/fault.js';
 import type { Phase } from '../analysis/sample.js';
 import type { ChaosEvent, FaultRecord, FaultTarget } from '../report/model.js';
 import type { PlannedFault } from '../schedule/schedule.js';
-import { heartbeat } from './heartbeat.js';
 import { holdThenContinue, resolveTargets, sendFault, type TargetContext } from './injector.js';
 import { HEARTBEAT_TIMEOUT_MS, watchFault, type HealthContext } from './recovery.js';
 
@@ -24,7 +24,7 @@ export interface FaultLoopContext {
 }
 
 async function sleepUntil(at: number, aborted: () => boolean): Promise<void> {
-  while (Date.now() < at && !aborted()) await new Promise((resolve) => setTimeout(resolve, Math.min(100, at - Date.now())));
+  await waitUntil(() => Date.now() >= at, { timeoutMs: Math.max(0, at - Date.now()), intervalMs: 100, aborted });
 }
 
 function skipped(planned: PlannedFault, scheduledAt: number, note: string): FaultRecord {
@@ -39,7 +39,7 @@ async function runOne(planned: PlannedFault, ctx: FaultLoopContext): Promise<Fau
   const scheduledAt = ctx.origin + planned.atMs;
   const resolved = resolveTargets(planned.tier, ctx.targets);
   if ('reason' in resolved) return skipped(planned, scheduledAt, resolved.reason);
-  const servedBefore = await heartbeat(ctx.health.host, ctx.health.port, HEARTBEAT_TIMEOUT_MS);
+  const servedBefore = await servingPid(ctx.health, HEARTBEAT_TIMEOUT_MS);
   const isPlanned = isPlannedStop(planned);
   ctx.onPhase(isPlanned ? 'planned-stop' : 'running', planned.index);
   const injectedAt = Date.now();

@@ -1,10 +1,9 @@
 // Where the campaign runs: a fresh temporary runtime directory or the given one (attached when a cop
 // already holds its lock), the port, the cop's command line, a clean environment.
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TripodError, findLockHolder, instanceIdFor, readJsonFile, runtimePaths, tierBinary, type RuntimePaths } from '@tripod/core';
+import { TripodError, findLockHolder, freePort, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, tierBinary, type RuntimePaths } from '@tripod/core';
 import type { ChaosOptions } from '../cli/options.js';
 
 export interface Setup {
@@ -20,18 +19,6 @@ export interface Setup {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** A free port on `host` (bind to 0, read it, close). */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** The caller's environment without TRIPOD_* (no config override leaks into the instance). */
 export function cleanEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('TRIPOD_') && !k.startsWith('NODE_TEST')));
@@ -39,10 +26,7 @@ export function cleanEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
 
 /** The port a running instance serves on, from the manager's status.json. */
 function portFromStatus(paths: RuntimePaths): number | null {
-  const status = readJsonFile<{ listeners?: { listener?: string }[] }>(paths.statusFile);
-  const text = status?.listeners?.[0]?.listener;
-  const match = text ? /:(\d+)$/.exec(text) : null;
-  return match ? Number(match[1]) : null;
+  return readDocument(paths.statusFile, parseManagerStatus)?.listeners[0]?.port ?? null;
 }
 
 /** Prepares the runtime directory, port and cop command. */

@@ -3,7 +3,7 @@
 // RestartSec. With a foreign cop (attach), it starts its own only once cop.lock is free.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { findLockHolder, identify, isStillAlive, type ProcessIdentity } from '@tripod/core';
+import { findLockHolder, identify, isStillAlive, waitUntil, type ProcessIdentity } from '@tripod/core';
 import type { ChaosEvent, CopRun } from '../report/model.js';
 import { SUBREAPER_SCRIPT, parseReaperLine } from './reaper.js';
 
@@ -160,8 +160,7 @@ export class OuterSupervisor {
     }
     this.options.onEvent({ at: Date.now(), type: 'cop-stop', pid: target.pid });
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && isStillAlive(target)) await new Promise((r) => setTimeout(r, 50));
-    if (isStillAlive(target)) return 'timeout';
+    if ((await waitUntil(() => !isStillAlive(target), { timeoutMs, intervalMs: 50 })) === null) return 'timeout';
     await this.waitShims(Math.max(1000, deadline - Date.now()));
     return 'stopped';
   }

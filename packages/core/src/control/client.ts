@@ -1,6 +1,7 @@
 import { createConnection } from 'node:net';
 import { TripodError } from '../errors.js';
-import { parseResponse, type ControlRequest } from './protocol.js';
+import type { Parsed } from '../wire/check.js';
+import { parseResponse, type ControlRequest } from '../wire/control.js';
 
 /** Sends one request to the control socket and resolves with its result; every failure is a TripodError. */
 export function controlRequest(socketPath: string, request: ControlRequest, timeoutMs: number): Promise<unknown> {
@@ -23,8 +24,9 @@ export function controlRequest(socketPath: string, request: ControlRequest, time
       if (newline < 0) return;
       clearTimeout(timer);
       socket.end();
-      const response = parseResponse(buffer.slice(0, newline));
-      if (response === null) return reject(new TripodError('ERR_CONTROL_PROTOCOL', `${socketPath} sent a malformed response`));
+      const parsed = parseResponse(buffer.slice(0, newline));
+      if (!parsed.ok) return reject(new TripodError('ERR_CONTROL_PROTOCOL', `${socketPath} sent a malformed response`, { cause: parsed.error }));
+      const response = parsed.value;
       if (response.ok) return resolve(response.result);
       reject(new TripodError('ERR_CONTROL_PROTOCOL', `${request.cmd} failed: ${response.error.message}`, { details: { remoteCode: response.error.code } }));
     });
@@ -37,4 +39,11 @@ export function controlRequest(socketPath: string, request: ControlRequest, time
       fail(new TripodError('ERR_CONTROL_UNREACHABLE', `cannot reach ${socketPath}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err }));
     });
   });
+}
+
+/** Sends one request and parses its result with the command's contract; a result that does not match it rejects with the parse error. */
+export async function controlCall<T>(socketPath: string, request: ControlRequest, timeoutMs: number, parse: (value: unknown) => Parsed<T>): Promise<T> {
+  const parsed = parse(await controlRequest(socketPath, request, timeoutMs));
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
 }

@@ -1,7 +1,7 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { isTripodError } from '../errors.js';
-import { parseRequest, type ControlRequest, type ControlResponse } from './protocol.js';
+import { isTripodError, type ErrorCode } from '../errors.js';
+import { parseRequest, type ControlRequest, type ControlResponse } from '../wire/control.js';
 
 export type ControlHandler = (request: ControlRequest) => Promise<unknown> | unknown;
 
@@ -28,12 +28,13 @@ export function serveControl(path: string, handle: ControlHandler): Promise<Serv
     });
   });
   async function answer(line: string): Promise<ControlResponse> {
-    const request = parseRequest(line);
-    if (typeof request === 'string') return { ok: false, error: { code: 'ERR_CONTROL_PROTOCOL', message: request } };
+    const parsed = parseRequest(line);
+    if (!parsed.ok) return { ok: false, error: { code: parsed.error.code, message: parsed.error.message } };
+    const request = parsed.value;
     try {
       return { ok: true, result: (await handle(request)) ?? null };
     } catch (err) {
-      const code = isTripodError(err) ? err.code : 'ERR_INTERNAL';
+      const code: ErrorCode = isTripodError(err) ? err.code : 'ERR_INTERNAL';
       return { ok: false, error: { code, message: err instanceof Error ? err.message : String(err) } };
     }
   }

@@ -1,7 +1,7 @@
 // tripod restart: graceful server restart (new server first, then the old one drains).
-import { controlRequest, findLockHolder, isTripodError } from '@tripod/core';
+import { controlRequest, findLockHolder, isTripodError, waitUntil } from '@tripod/core';
 import type { CtlCommand } from '../command.js';
-import { JSON_OPTION, until } from '../command.js';
+import { JSON_OPTION } from '../command.js';
 import { ctlContext, instanceOf, knownListeners } from '../context.js';
 import { CTL_EXIT } from '../exit-codes.js';
 import { signalCop } from '../instance/cop-signal.js';
@@ -44,13 +44,13 @@ export const restartCommand: CtlCommand = {
     say(`graceful server restart requested via ${via}`);
     if (!argv.wait) return confirmed ? CTL_EXIT.OK : CTL_EXIT.FAILURE;
     const listener = knownListeners(ctl)[0];
-    const after = await until(async () => {
+    const after = await waitUntil(async () => {
       const holder = findLockHolder(paths.lockFile('server'));
       if (holder === null || holder === before) return null;
       if (!listener) return holder;
       const beat = await heartbeat(listener, 1000, { runtimeDir: ctl.config.runtimeDir, pid: holder });
       return beat.ok && beat.pid === holder ? holder : null;
-    }, Number(argv['wait-timeout']) * 1000, 150);
+    }, { timeoutMs: Number(argv['wait-timeout']) * 1000, intervalMs: 150 });
     if (argv.json) printJson({ via, before, after });
     if (after === null) {
       say(`no new server was serving within ${argv['wait-timeout']} s (see tripod status)`);

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { instanceIdFor, tierBinary, tierEnv } from '@tripod/core';
+import { instanceIdFor, tierBinary, tierEnv, waitUntil } from '@tripod/core';
 import type { Ctl } from '../context.js';
 import { CTL_EXIT } from '../exit-codes.js';
 import { verifiedHolder } from '../instance/holders.js';
@@ -46,13 +46,8 @@ async function waitReady(ctl: Ctl, child: ChildProcess, timeoutMs: number): Prom
     exited = { kind: 'exited', code: code || (signal ? 128 + (constants.signals[signal] ?? 0) : CTL_EXIT.FAILURE), how };
   });
   child.once('error', (err) => (exited = { kind: 'exited', code: CTL_EXIT.FAILURE, how: `could not be started: ${err.message}` }));
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (exited) return exited;
-    if (child.pid !== undefined && (await isReady(ctl.paths, child.pid, ctl.config.listen[0]))) return { kind: 'ready' };
-    if (Date.now() >= deadline) return { kind: 'timeout' };
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+  const ready = await waitUntil(async () => exited !== null || (child.pid !== undefined && (await isReady(ctl.paths, child.pid, ctl.config.listen[0]))), { timeoutMs, intervalMs: POLL_MS });
+  return exited ?? (ready ? { kind: 'ready' } : { kind: 'timeout' });
 }
 
 /** Starts the instance in the background; resolves with ctl's exit code once it serves, or with why not. */

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { instanceIdFor, tierBinary, tierEnv } from '@tripod/core';
 import type { Ctl } from '../context.js';
+import { CTL_EXIT } from '../exit-codes.js';
 import { copArguments } from './cop-args.js';
 
 export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1'];
@@ -23,7 +24,7 @@ export function startForeground(ctl: Ctl): Promise<number> {
   return new Promise((resolve) => {
     child.once('error', (err) => {
       process.stderr.write(`tripod: cannot start the cop: ${err.message}\n`);
-      resolve(1);
+      resolve(CTL_EXIT.FAILURE);
     });
     child.once('exit', (code, signal) => {
       for (const off of forwarders) off();

@@ -1,9 +1,9 @@
 // When is a freshly started instance ready: the cop we started holds cop.lock, and a server serves
 // (its heartbeat answers through the first listener, or status.json names a serving server holding server.lock).
 import { dirname } from 'node:path';
-import { findLockHolder, readJsonFile, type Listener, type RuntimePaths } from '@tripod/core';
+import { findLockHolder, type Listener, type RuntimePaths } from '@tripod/core';
 import { heartbeat } from '../instance/heartbeat.js';
-import type { ManagerStatusDoc } from '../instance/status-doc.js';
+import { readManagerStatus } from '../instance/manager-status.js';
 
 /** True once the instance run by `copPid` serves. */
 export async function isReady(paths: RuntimePaths, copPid: number, listener: Listener | undefined): Promise<boolean> {
@@ -11,6 +11,6 @@ export async function isReady(paths: RuntimePaths, copPid: number, listener: Lis
   const server = findLockHolder(paths.lockFile('server'));
   if (server === null) return false;
   if (listener && (await heartbeat(listener, 1000, { runtimeDir: dirname(paths.lockFile('server')), pid: server })).ok) return true;
-  const status = readJsonFile<ManagerStatusDoc>(paths.statusFile);
+  const status = readManagerStatus(paths);
   return (status?.servers ?? []).some((s) => s.role === 'serving' && s.pid === server);
 }

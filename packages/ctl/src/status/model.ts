@@ -1,8 +1,7 @@
 // The status report, a pure function of what was gathered: one row per process, the health of the
 // instance and the LSB exit code that goes with it.
-import { TIERS, type QueueDepth, type Tier } from '@tripod/core';
+import { TIERS, listenerText, type ManagerStatus, type ServerExit, type ServerStatus, type Tier } from '@tripod/core';
 import { STATUS_EXIT } from '../exit-codes.js';
-import type { ManagerStatusDoc, ServerDoc } from '../instance/status-doc.js';
 import type { StatusSources } from './sources.js';
 
 export type Health = 'running' | 'degraded' | 'unsupervised' | 'dead' | 'not-running' | 'unknown';
@@ -41,18 +40,25 @@ export interface StatusReport {
   readonly source: 'control' | 'files';
   readonly notes: readonly string[];
   readonly rows: readonly TierRow[];
-  readonly listeners: readonly QueueDepth[];
+  readonly listeners: readonly ListenerRow[];
+}
+
+/** A listener as the report shows it: "host:port", its queue and its limit. */
+export interface ListenerRow {
+  readonly listener: string;
+  readonly queued: number | null;
+  readonly backlog: number;
 }
 
 const secs = (ms: number): number => Math.round(ms / 100) / 10;
 
 /** "SIGKILL 12s ago", "code 1 (requested) 3s ago". */
-export function describeLastExit(exit: NonNullable<ManagerStatusDoc['lastExit']>, now: number): string {
+export function describeLastExit(exit: ServerExit, now: number): string {
   const how = exit.signal ? exit.signal : `code ${exit.code ?? '?'}`;
   return `${how}${exit.requested ? ' (requested)' : ''} ${secs(Math.max(0, now - exit.at))}s ago`;
 }
 
-function backoffOf(status: ManagerStatusDoc | null, now: number): { text: string | null; active: 'backoff' | 'given-up' | null } {
+function backoffOf(status: ManagerStatus | null, now: number): { text: string | null; active: 'backoff' | 'given-up' | null } {
   if (!status) return { text: null, active: null };
   if (status.stayDown) return { text: `gave up (${status.stayDown})`, active: 'given-up' };
   const crashes = status.consecutiveCrashes ?? 0;
@@ -74,9 +80,9 @@ function processState(s: StatusSources, pid: number, running: string): string {
   return running;
 }
 
-function serverRows(s: StatusSources, status: ManagerStatusDoc | null, backoff: ReturnType<typeof backoffOf>): TierRow[] {
+function serverRows(s: StatusSources, status: ManagerStatus | null, backoff: ReturnType<typeof backoffOf>): TierRow[] {
   const holder = s.locks.server.holder;
-  const listed: readonly ServerDoc[] = status?.servers ?? [];
+  const listed: readonly ServerStatus[] = status?.servers ?? [];
   const base = { tier: 'server' as const, restarts: null, lastExit: null, heartbeatMs: null, heartbeatFrom: null, backoff: null };
   const rows: TierRow[] = [];
   const lastExit = status?.lastExit ? describeLastExit(status.lastExit, s.now) : null;
@@ -101,7 +107,7 @@ function serverRows(s: StatusSources, status: ManagerStatusDoc | null, backoff: 
 }
 
 /** The manager's status, counted only while a manager holds its lock (status.json outlives it). */
-function managerStatus(s: StatusSources): ManagerStatusDoc | null {
+function managerStatus(s: StatusSources): ManagerStatus | null {
   return s.locks.manager.holder !== null ? s.manager.status : null;
 }
 
@@ -186,6 +192,6 @@ export function buildReport(s: StatusSources): StatusReport {
     source: s.manager.live ? 'control' : 'files',
     notes,
     rows,
-    listeners: s.listeners,
+    listeners: s.listeners.map((l) => ({ listener: listenerText(l), queued: l.queued, backlog: l.backlog })),
   };
 }

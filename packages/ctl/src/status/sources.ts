@@ -1,15 +1,14 @@
 // Everything `tripod status` looks at, gathered in one place so the report itself is a pure function.
 import { accessSync, constants, statSync } from 'node:fs';
 import {
-  TIERS, hasProcfs, probeLock, queueDepths, readJsonFile, scanInstance, systemErrorCode, withoutKept,
-  type InstanceProcess, type QueueDepth, type Tier,
+  TIERS, hasProcfs, probeLock, queueDepths, scanInstance, systemErrorCode, withoutKept,
+  type CopStatus, type InstanceProcess, type ListenerStatus, type Tier,
 } from '@tripod/core';
 import { instanceOf, knownListeners, type Ctl } from '../context.js';
 import { heartbeat, type Heartbeat } from '../instance/heartbeat.js';
 import { isOurs } from '../instance/holders.js';
-import { managerView, readCopStatus, type ManagerView } from '../instance/manager-status.js';
+import { managerView, readCopStatus, readManagerStatus, type ManagerView } from '../instance/manager-status.js';
 import { bootTimeMs, procInfo, type ProcInfo } from '../instance/proc-time.js';
-import type { CopStatusDoc, ManagerStatusDoc } from '../instance/status-doc.js';
 
 export interface LockState {
   readonly holder: number | null;
@@ -30,9 +29,9 @@ export interface StatusSources {
   /** /proc facts about every PID the report mentions. */
   readonly procs: Readonly<Record<number, ProcInfo>>;
   readonly manager: ManagerView;
-  readonly cop: CopStatusDoc | null;
+  readonly cop: CopStatus | null;
   readonly server: Heartbeat | null;
-  readonly listeners: readonly QueueDepth[];
+  readonly listeners: readonly ListenerStatus[];
   /** Processes of the instance that hold no lock. */
   readonly lockless: readonly InstanceProcess[];
 }
@@ -70,15 +69,15 @@ export async function gatherStatus(ctl: Ctl): Promise<StatusSources> {
   if (dir === 'ok') for (const tier of TIERS) locks[tier] = await lockState(ctl, instance, tier);
   const manager: ManagerView = locks.manager.holder !== null
     ? await managerView(ctl.paths)
-    : { status: readJsonFile<ManagerStatusDoc>(ctl.paths.statusFile), live: false, error: 'manager.lock is not held', ms: null };
+    : { status: readManagerStatus(ctl.paths), live: false, error: 'manager.lock is not held', ms: null };
   const fileStatus = manager.status;
   const listeners = knownListeners(ctl, fileStatus);
   const server = locks.server.holder !== null && listeners[0] ? await heartbeat(listeners[0], HEARTBEAT_TIMEOUT_MS, { runtimeDir, pid: locks.server.holder }) : null;
-  const depths = manager.live && fileStatus?.listeners ? fileStatus.listeners : queueDepths(listeners, fileStatus?.backlog ?? ctl.config.backlog);
+  const depths = manager.live && fileStatus ? fileStatus.listeners : queueDepths(listeners, fileStatus?.backlog ?? ctl.config.backlog);
   const boot = bootTimeMs();
   const pids = new Set<number>();
   for (const tier of TIERS) if (locks[tier].holder !== null) pids.add(locks[tier].holder!);
-  for (const s of fileStatus?.servers ?? []) if (typeof s.pid === 'number') pids.add(s.pid);
+  for (const s of fileStatus?.servers ?? []) if (s.pid !== null) pids.add(s.pid);
   const procs: Record<number, ProcInfo> = {};
   for (const pid of pids) {
     const info = procInfo(pid, boot);

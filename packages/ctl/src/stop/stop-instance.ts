@@ -1,7 +1,7 @@
 // `tripod stop`: SIGTERM to the cop (the verified holder of cop.lock), which stops the instance
 // gracefully; wait until no process of the instance is left and every lock is free; past the timeout,
 // SIGKILL what remains, each one verified by (pid, starttime) and environment before the signal.
-import { TIERS, findLockHolder, isStillAlive, sendSignal, type InstanceProcess, type RuntimePaths } from '@tripod/core';
+import { instanceGone, instanceRemains, isStillAlive, sendSignal, waitUntil, type InstanceProcess, type RuntimePaths } from '@tripod/core';
 import { instanceOf, type Ctl } from '../context.js';
 import { CTL_EXIT } from '../exit-codes.js';
 import { isOurs, verifiedHolder } from '../instance/holders.js';
@@ -12,21 +12,14 @@ const POLL_MS = 150;
 /** How long the SIGKILLed remains get to disappear. */
 export const KILL_WAIT_MS = 5000;
 
-/** The processes of the instance still there, and the locks still held. */
+/** The processes of the instance still there (an unmarked cop holding cop.lock included), and the locks still held. */
 export function remains(instance: string, paths: RuntimePaths): { procs: InstanceProcess[]; locks: string[] } {
-  const procs = instanceProcesses(instance, paths);
-  const locks = TIERS.filter((t) => findLockHolder(paths.lockFile(t)) !== null).map((t) => `${t}.lock`);
-  return { procs, locks };
+  return { procs: instanceProcesses(instance, paths), locks: instanceRemains(instance, paths).locks.map((t) => `${t}.lock`) };
 }
 
+/** True once nothing of the instance is left; false at the deadline. (An unmarked cop holds cop.lock, so the locks cover it.) */
 async function waitGone(instance: string, paths: RuntimePaths, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const left = remains(instance, paths);
-    if (left.procs.length === 0 && left.locks.length === 0) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+  return (await waitUntil(() => instanceGone(instance, paths), { timeoutMs: ms, intervalMs: POLL_MS })) !== null;
 }
 
 /** Sends `signal` to `p` if it is still the same process and still a tier of the instance; to its group when it leads one. */

@@ -1,0 +1,46 @@
+// The message contracts: the manager <-> server IPC and the ping reply. Valid, invalid, unknown.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parsePingReply } from '../src/wire/control.js';
+import { GO, parseManagerMessage, parseServerMessage } from '../src/wire/server-ipc.js';
+import type { Parsed } from '../src/wire/check.js';
+
+const value = <T>(p: Parsed<T>): T => (p.ok ? p.value : assert.fail(`did not parse: ${p.error.message}`));
+const error = <T>(p: Parsed<T>, code = 'ERR_WIRE_INVALID'): string => {
+  if (p.ok) return assert.fail(`parsed: ${JSON.stringify(p.value)}`);
+  assert.equal(p.error.code, code);
+  return p.error.message;
+};
+
+test('every server message a server sends parses to itself', () => {
+  for (const message of [
+    { type: 'standby', pid: 7 },
+    { type: 'ready', pid: 7 },
+    { type: 'locked', pid: 7 },
+    { type: 'drained', pid: 7, outcome: 'timeout', openConnections: 2, ms: 3000 },
+  ]) assert.deepEqual(value(parseServerMessage(message)), message);
+});
+
+test('a server message off the contract is refused, naming the field', () => {
+  assert.match(error(parseServerMessage({ type: 'drained', pid: 7, outcome: 'maybe', openConnections: 0, ms: 1 })), /server message\.outcome: expected "success" or "timeout", got "maybe"/);
+  assert.match(error(parseServerMessage({ type: 'drained', pid: 7, outcome: 'success', ms: 1 })), /openConnections: expected an integer, got nothing/);
+  assert.match(error(parseServerMessage({ type: 'ready', pid: '7' })), /\.pid: expected an integer/);
+  assert.match(error(parseServerMessage({ type: 'draining', pid: 7 })), /unknown type "draining"/);
+  assert.match(error(parseServerMessage('ready')), /unknown type missing/);
+  assert.match(error(parseServerMessage(null)), /unknown type/);
+});
+
+test('the manager message is go, and only go', () => {
+  assert.deepEqual(value(parseManagerMessage(GO)), { type: 'go' });
+  assert.deepEqual(value(parseManagerMessage(JSON.parse(JSON.stringify(GO)))), { type: 'go' });
+  error(parseManagerMessage({ type: 'stop' }));
+  error(parseManagerMessage('go'));
+});
+
+test('a ping reply parses; one off the contract is refused', () => {
+  assert.deepEqual(value(parsePingReply({ pid: 5, serverExpected: true, serverPid: 6 })), { pid: 5, serverExpected: true, serverPid: 6 });
+  assert.deepEqual(value(parsePingReply({ pid: 5, serverExpected: false, serverPid: null })), { pid: 5, serverExpected: false, serverPid: null });
+  assert.match(error(parsePingReply({ pid: 5, serverExpected: 'yes', serverPid: null })), /serverExpected: expected true or false/);
+  assert.match(error(parsePingReply({ pid: 5, serverExpected: true })), /serverPid: expected an integer, got nothing/);
+  error(parsePingReply(null));
+});
