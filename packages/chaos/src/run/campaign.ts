@@ -2,7 +2,7 @@
 // the first ready, then load + samples + faults for the duration, stop, check what is left, report.
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { findLockHolder, instanceGone, isInstanceTier, scanInstance, servingPid, waitUntil } from '@tripod/core';
+import { findLockHolder, instanceGone, isInstanceTier, scanInstance, servingServerPid, waitUntil } from '@tripod/core';
 import type { ChaosOptions } from '../cli/options.js';
 import { BUCKET_MS } from '../analysis/buckets.js';
 import type { Violation } from '../analysis/invariant-names.js';
@@ -37,7 +37,7 @@ export interface CampaignResult {
 
 async function waitReady(host: string, port: number, serverLock: string, aborted: () => boolean): Promise<number | null> {
   return waitUntil(async () => {
-    const pid = await servingPid({ host, port }, 1000);
+    const pid = await servingServerPid({ host, port }, serverLock, 1000);
     return pid !== null && pid === findLockHolder(serverLock) ? pid : null;
   }, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 100, aborted });
 }

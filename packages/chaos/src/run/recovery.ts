@@ -1,6 +1,6 @@
 // Watching a fault get repaired: poll the lock holders, their /proc state and a heartbeat through the
 // listening socket, noting when the service is back and when every tier is, up to a deadline.
-import { TIERS, findLockHolder, readStat, servingPid, type RuntimePaths, type Tier } from '@tripod/core';
+import { TIERS, findLockHolder, readStat, servingServerPid, type RuntimePaths, type Tier } from '@tripod/core';
 import { NO_ANSWER, missingForRepair, missingForService, type FaultInProgress, type HealthView, type HolderView } from '../analysis/recovery-rule.js';
 
 export const RECOVERY_POLL_MS = 50;
@@ -23,7 +23,7 @@ function holderView(path: string): HolderView | null {
 
 /** The instance as seen from outside right now. */
 export async function observeHealth(ctx: HealthContext): Promise<HealthView> {
-  const heartbeatPid = await servingPid(ctx, HEARTBEAT_TIMEOUT_MS);
+  const heartbeatPid = await servingServerPid(ctx, ctx.paths.lockFile('server'), HEARTBEAT_TIMEOUT_MS);
   const holders = Object.fromEntries(TIERS.map((t) => [t, holderView(ctx.paths.lockFile(t))])) as Record<Tier, HolderView | null>;
   return { holders, heartbeatPid };
 }

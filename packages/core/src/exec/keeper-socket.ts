@@ -3,8 +3,9 @@
 // answer. One JSON request line, one JSON answer line. Both sides use this file.
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
-import type { ProbeResult } from '../heartbeat.js';
+import { dirname, join } from 'node:path';
+import { servingPid, type HeartbeatTarget, type ProbeResult } from '../heartbeat.js';
+import { findLockHolder } from '../lock/probe.js';
 
 /** Where keeper `pid` listens in `runtimeDir`. */
 export function keeperSocketPath(runtimeDir: string, pid: number): string {
@@ -80,4 +81,19 @@ export function probeKeeper(runtimeDir: string, pid: number, timeoutMs: number):
     });
     socket.on('error', (err) => finish({ ok: false, error: (err as NodeJS.ErrnoException).code ?? err.message }));
   });
+}
+
+/**
+ * The PID of the server that serves right now, seen from outside: when server.lock's holder is a keeper,
+ * the keeper's PID once it proved its program accepts through the listening socket; otherwise whoever
+ * answers the synthetic heartbeat through `target`. Null when nothing answers in time.
+ */
+export async function servingServerPid(target: HeartbeatTarget, serverLock: string, timeoutMs: number): Promise<number | null> {
+  const holder = findLockHolder(serverLock);
+  const runtimeDir = dirname(serverLock);
+  if (holder !== null && isKeeper(runtimeDir, holder)) {
+    const result = await probeKeeper(runtimeDir, holder, timeoutMs);
+    return result.ok ? result.value : null;
+  }
+  return servingPid(target, timeoutMs);
 }
