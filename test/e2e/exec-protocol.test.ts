@@ -2,12 +2,13 @@
 // (LISTEN_FDS, LISTEN_PID = the program's own PID), READY=1 late or never, a program that ignores its
 // stop signal, one that daemonizes, the watchdog; the lock names the program, its keeper holds it.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { isStillAlive, identify, readEnviron, scanInstance, waitFor } from '@tripod/core';
 import { SD_SERVER, groupOf, keeperAndProgram, serverLogEvents, startExec, waitKeeperServing } from '../helpers/exec.js';
 import { httpGet } from '../helpers/http.js';
-import { cleanupAll, type Instance } from '../helpers/instance.js';
+import { BIN, cleanEnv, cleanupAll, type Instance } from '../helpers/instance.js';
 
 const started: Instance[] = [];
 after(async () => {
@@ -31,6 +32,11 @@ test('a socket-activated program serves on fd 3 as its own LISTEN_PID; server.lo
   assert.equal(env.get('LISTEN_FDS'), '1');
   assert.match(env.get('NOTIFY_SOCKET') ?? '', /notify-\d+\.sock$/);
   assert.match(readFileSync(`${inst.dir}/logs/server-exec.log`, 'utf8'), new RegExp(`fixture ${program} serving`), 'stdout captured');
+  const status = spawnSync(node, [BIN.tripod, 'status', '--runtime-dir', inst.dir], { encoding: 'utf8', env: cleanEnv() });
+  assert.equal(status.status, 0, status.stdout + status.stderr);
+  assert.match(status.stdout, new RegExp(`server +${keeper} +serving`), 'the keeper is the server tripod status shows');
+  assert.match(status.stdout, new RegExp(`keeper; it runs program PID ${program}`));
+  assert.doesNotMatch(status.stdout, /hold no lock/, 'the program is not a stray');
   const who = identify(program)!;
   assert.equal(await inst.stop(), 0);
   assert.equal(isStillAlive(who), false);

@@ -1,7 +1,7 @@
 // Everything `tripod status` looks at, gathered in one place so the report itself is a pure function.
 import { accessSync, constants, statSync } from 'node:fs';
 import {
-  TIERS, hasProcfs, probeLock, queueDepths, scanInstance, systemErrorCode, withoutKept,
+  TIERS, hasProcfs, probeLock, queueDepths, readStat, scanInstance, systemErrorCode, withoutKept,
   type CopStatus, type InstanceProcess, type ListenerStatus, type Tier,
 } from '@tripod/core';
 import { instanceOf, knownListeners, type Ctl } from '../context.js';
@@ -16,6 +16,8 @@ export interface LockState {
   readonly ours: boolean | null;
   /** The PID the file names when nobody holds the lock (killed, not stopped), else null. */
   readonly stalePid: number | null;
+  /** Exec mode: the program the holder (a keeper) keeps, named in the file; null otherwise. */
+  readonly keptPid?: number | null;
 }
 
 export interface StatusSources {
@@ -53,7 +55,11 @@ function dirState(dir: string): { dir: StatusSources['dir']; dirError: string | 
 async function lockState(ctl: Ctl, instance: string | null, tier: Tier): Promise<LockState> {
   const probe = await probeLock(ctl.paths.lockFile(tier));
   const holder = probe.holder !== null && probe.holder > 0 ? probe.holder : null;
-  if (holder !== null) return { holder, ours: instance !== null && isOurs(holder, instance, tier).ours, stalePid: null };
+  if (holder !== null) {
+    const named = probe.content?.valid ? probe.content.pid : null;
+    const keptPid = named !== null && named !== holder && readStat(named)?.pgrp === holder ? named : null;
+    return { holder, ours: instance !== null && isOurs(holder, instance, tier).ours, stalePid: null, keptPid };
+  }
   return { holder: null, ours: null, stalePid: probe.content?.valid ? probe.content.pid : null };
 }
 
