@@ -11,6 +11,7 @@ import { runtimePaths } from '@tripod/core/paths';
 import { loadApp } from './app-loader.js';
 import { createHost } from './host.js';
 import { tellManager, waitForGo } from './ipc.js';
+import { takeServerLock, waitForStopSignal } from './lifecycle.js';
 
 export interface ServerOptions {
   readonly config: TripodConfig;
@@ -20,28 +21,6 @@ export interface ServerOptions {
   readonly handover: boolean;
   /** A warm standby: load the application, then wait for the manager's `go` before listening. */
   readonly standby: boolean;
-}
-
-const LOCK_RETRY_MS = 25;
-
-/** Takes server.lock, waiting while a draining predecessor still holds it (it lets go as its drain starts). */
-async function takeLock(path: string, log: Log): Promise<HeldLock> {
-  for (;;) {
-    try {
-      return await acquireLock(path);
-    } catch (err) {
-      if (!isTripodError(err, 'ERR_LOCK_HELD')) throw err;
-      log.debug('server.lock-wait', { holder: err.details.holder });
-      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
-    }
-  }
-}
-
-/** Resolves at the first SIGTERM/SIGINT; later ones are ignored, so a second signal cannot cut a drain short. */
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => resolve(sig));
-  });
 }
 
 /** Runs the server until it has drained; resolves with the exit code. */
@@ -88,7 +67,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
     // Serving first; the lock (fs-ext's native module) and the logging machinery (winston) next, so a
     // restarting server answers the queued connections as early as a bare node server would.
     setImmediate(() => void log.activate());
-    const pending = takeLock(paths.lockFile('server'), log);
+    const pending = takeServerLock(paths.lockFile('server'), log);
     lock = await Promise.race([pending, stopRequested.then(() => null)]);
     if (lock === null) void pending.then((l) => l.release(), () => undefined);
     else {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { mirrorFor } from '../src/exec/exit-status.js';
+import { decideLiveness, isWatchdogMissed } from '../src/exec/health.js';
 import { decodeRelayLine, parseNotify } from '../src/exec/notify-message.js';
 import { preludeArgv, PRELUDE_EXIT } from '../src/exec/prelude.js';
 import { ENV_KEEPER, programEnv } from '../src/exec/program.js';
@@ -88,4 +89,17 @@ test('the prelude execs the program with LISTEN_PID = its own PID, and refuses t
   assert.equal(spawnSync(orphan[0]!, orphan.slice(1)).status, PRELUDE_EXIT.PARENT_GONE);
   const missing = preludeArgv({ keeperPid: process.pid, backlog: 16, fdCount: 0, argv: ['/nonexistent/program'] });
   assert.equal(spawnSync(missing[0]!, missing.slice(1)).status, PRELUDE_EXIT.EXEC_FAILED);
+});
+
+test("the keeper's liveness answer: starting fails, draining passes, a recent WATCHDOG=1 passes, else a probe decides", () => {
+  const base = { ready: true, stopping: false, watchdogMs: 0, lastWatchdogAt: 1000 };
+  assert.deepEqual(decideLiveness({ ...base, ready: false }, 2000), { kind: 'answer', ok: false, error: 'is starting', via: null });
+  assert.equal(decideLiveness({ ...base, stopping: true }, 2000).kind, 'answer');
+  assert.deepEqual(decideLiveness(base, 2000), { kind: 'probe' });
+  assert.deepEqual(decideLiveness({ ...base, watchdogMs: 1500 }, 2000), { kind: 'answer', ok: true, error: null, via: 'watchdog' });
+  assert.deepEqual(decideLiveness({ ...base, watchdogMs: 500 }, 2000), { kind: 'probe' }, 'a stale WATCHDOG=1 proves nothing');
+  assert.equal(isWatchdogMissed({ ...base, watchdogMs: 500 }, 1400), false);
+  assert.equal(isWatchdogMissed({ ...base, watchdogMs: 500 }, 1600), true);
+  assert.equal(isWatchdogMissed({ ...base, watchdogMs: 0 }, 99_999), false, 'no watchdog, never missed');
+  assert.equal(isWatchdogMissed({ ...base, watchdogMs: 500, stopping: true }, 1600), false, 'a draining program is not killed for it');
 });

@@ -1,56 +1,108 @@
 // Exec mode's server tier: the keeper. To the manager it is a server like the Node host (spawned the
-// same way, `ready`, server.lock, drain on SIGTERM, exit status); instead of loading a Node application
-// it keeps a foreign program in its own process group, speaking systemd's socket-activation protocol to
-// it. Its life and the program's are tied: the program dies with the keeper (PR_SET_PDEATHSIG), and the
-// keeper ends the way the program ended. See docs/exec.md.
+// same way, `standby`/`ready`/`locked`/`drained`, server.lock, drain on SIGTERM, exit status); instead
+// of loading a Node application it keeps a foreign program in its own process group, speaking systemd's
+// socket-activation protocol to it. Its life and the program's are tied: the program dies with the
+// keeper (PR_SET_PDEATHSIG), and the keeper ends the way the program ended. See docs/exec.md.
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TripodConfig } from '@tripod/core/config/config';
 import { TripodError } from '@tripod/core/errors';
 import { keeperSocketPath, type KeeperAnswer } from '@tripod/core/exec/keeper-socket';
-import { acquireLock, type HeldLock } from '@tripod/core/lock/lockfile';
+import type { HeldLock } from '@tripod/core/lock/lockfile';
 import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
 import { createLog, type Log } from '@tripod/core/log/logger';
 import { runtimePaths } from '@tripod/core/paths';
 import { readStat } from '@tripod/core/proc/read';
-import { isTripodError } from '@tripod/core/errors';
-import type { ServerOptions } from '../main.js';
 import { tellManager, waitForGo } from '../ipc.js';
+import { takeServerLock, waitForStopSignal } from '../lifecycle.js';
+import type { ServerOptions } from '../main.js';
 import { endLike, type WaitStatus } from './exit-status.js';
+import { decideLiveness, isWatchdogMissed, type HealthState } from './health.js';
 import { serveLiveness } from './liveness.js';
 import type { NotifyMessage } from './notify-message.js';
 import { notifySocketAddress, openNotifySocket } from './notify-socket.js';
 import { descendants, prove, type ProofTarget } from './probe.js';
-import { leftovers, OutputLog, startProgram } from './program.js';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { leftovers, OutputLog, signalQuietly, startProgram } from './program.js';
 
-const LOCK_RETRY_MS = 25;
 const READY_PROBE_PAUSE_MS = 50;
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => resolve(sig));
-  });
-}
+type Event = { type: 'ready' } | { type: 'locked'; lock: HeldLock } | { type: 'exited'; status: WaitStatus } | { type: 'stop'; signal: NodeJS.Signals };
 
-/** kill(2) where "already gone" is no error. */
-function signalQuietly(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
+/** One kept program: its process, its health as the notify socket and the probes report it, and the ways to end it. */
+class Kept {
+  health: HealthState;
+  lastProofAt: number | null = null;
+  private onReady: (() => void) | null = null;
+  readonly readyByNotify = new Promise<void>((resolve) => (this.onReady = resolve));
+  child: ChildProcess | null = null;
+  private readonly start = readStat(process.pid)?.starttime ?? 0;
+
+  constructor(private readonly config: TripodConfig, private readonly log: Log) {
+    this.health = { ready: false, stopping: false, watchdogMs: config.execWatchdogMs, lastWatchdogAt: 0 };
   }
-}
 
-async function takeLock(path: string, programPid: number, log: Log): Promise<HeldLock> {
-  for (;;) {
-    try {
-      return await acquireLock(path, programPid);
-    } catch (err) {
-      if (!isTripodError(err, 'ERR_LOCK_HELD')) throw err;
-      log.debug('server.lock-wait', { holder: err.details.holder });
-      await sleep(LOCK_RETRY_MS);
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
+  /** A datagram from the program. */
+  onNotify(message: NotifyMessage): void {
+    const { log } = this;
+    if (message.watchdog) this.health = { ...this.health, lastWatchdogAt: Date.now() };
+    if (message.status !== null) log.debug('exec.status', { status: message.status });
+    if (message.stopping) log.info('exec.stopping', {});
+    if (message.reloading) log.info('exec.reloading', {});
+    if (message.errno !== null) log.warn('exec.errno', { errno: message.errno });
+    if (message.mainPid !== null) {
+      // Never trusted blindly: only a process of the program's own tree counts, and it changes nothing but the log.
+      const ours = this.pid > 0 && descendants(this.pid).includes(message.mainPid);
+      log[ours ? 'info' : 'warn']('exec.mainpid', { claimed: message.mainPid, accepted: ours, note: 'the keeper keeps supervising the PID it started' });
+    }
+    if (message.watchdogTrigger) this.killTree('SIGKILL', 'WATCHDOG=trigger');
+    if (message.ready) this.onReady?.();
+  }
+
+  /** Signals the program, its descendants and whatever escaped them (found by their TRIPOD_KEEPER marker). */
+  killTree(signal: NodeJS.Signals, reason: string): void {
+    const pids = new Set([...(this.pid > 0 ? descendants(this.pid) : []), ...leftovers(process.pid, this.start)]);
+    this.log.warn('exec.kill', { signal, reason, pids: [...pids] });
+    for (const pid of pids) signalQuietly(pid, signal);
+  }
+
+  hasLeftovers(): boolean {
+    return leftovers(process.pid, this.start).length > 0;
+  }
+
+  /** Resumes a stopped program (the cop resumes only the keeper it signals), then sends the stop signal. */
+  askToStop(): void {
+    for (const pid of descendants(this.pid)) if (readStat(pid)?.state === 'T') signalQuietly(pid, 'SIGCONT');
+    signalQuietly(this.pid, this.config.stopSignal);
+  }
+
+  proofTarget(): ProofTarget {
+    const ready = this.config.ready.kind === 'notify' ? ({ kind: 'tcp' } as const) : this.config.ready;
+    return { listener: this.config.listen[0]!, ready, rootPid: this.pid };
+  }
+
+  /** The cop's question: a known answer, or a proof probe within `timeoutMs`. */
+  async answer(timeoutMs: number): Promise<KeeperAnswer> {
+    const base = { v: 1 as const, pid: process.pid, programPid: this.pid };
+    const decision = decideLiveness(this.health, Date.now());
+    if (decision.kind === 'answer') return { ...base, ok: decision.ok, error: decision.error, via: decision.via, progressAt: decision.via === 'watchdog' ? this.health.lastWatchdogAt : this.lastProofAt };
+    const outcome = await prove(this.proofTarget(), timeoutMs);
+    if (outcome.result === 'proven') this.lastProofAt = Date.now();
+    return { ...base, ok: outcome.result === 'proven', error: outcome.result === 'failed' ? outcome.error : null, via: 'probe', progressAt: this.lastProofAt };
+  }
+
+  /** Resolves once a proof probe shows the program answers (ready modes tcp and http). */
+  async provenReady(): Promise<void> {
+    for (;;) {
+      const outcome = await prove(this.proofTarget(), this.config.probeTimeoutMs);
+      if (outcome.result === 'proven') return;
+      this.log.debug('exec.not-ready', { outcome });
+      await sleep(READY_PROBE_PAUSE_MS);
     }
   }
 }
@@ -58,7 +110,6 @@ async function takeLock(path: string, programPid: number, log: Log): Promise<Hel
 /** Runs the keeper; ends the process like the program ended (or returns an exit code when it never started one). */
 export async function runKeeper(options: ServerOptions): Promise<number> {
   const { config } = options;
-  const argv = config.exec!;
   const paths = runtimePaths(config.runtimeDir, config.logDir);
   const log = createLog({ tier: 'server', file: paths.logFile('server'), level: config.logLevel, console: true, lazy: true });
   void log.activate();
@@ -83,137 +134,76 @@ export async function runKeeper(options: ServerOptions): Promise<number> {
     }
   }
 
-  const keeperStart = readStat(process.pid)?.starttime ?? 0;
-  let ready = false;
-  let stopping = false;
-  let lastWatchdogAt = 0;
-  let lastProofAt: number | null = null;
-  let onReady: (() => void) | null = null;
-  let program: ChildProcess | null = null;
-  const readyByNotify = new Promise<void>((resolve) => (onReady = resolve));
-
-  const onNotify = (message: NotifyMessage) => {
-    if (message.watchdog) lastWatchdogAt = Date.now();
-    if (message.status !== null) log.debug('exec.status', { status: message.status });
-    if (message.stopping) log.info('exec.stopping', {});
-    if (message.reloading) log.info('exec.reloading', {});
-    if (message.errno !== null) log.warn('exec.errno', { errno: message.errno });
-    if (message.mainPid !== null) {
-      // Never trusted blindly: only a process of the program's own tree; and it changes nothing but the log.
-      const ours = program?.pid !== undefined && descendants(program.pid).includes(message.mainPid);
-      log[ours ? 'info' : 'warn']('exec.mainpid', { claimed: message.mainPid, accepted: ours, note: 'the keeper keeps supervising the PID it started' });
-    }
-    if (message.watchdogTrigger) killTree('SIGKILL', 'WATCHDOG=trigger');
-    if (message.ready && !ready) onReady?.();
-  };
-  const notify = await openNotifySocket(notifySocketAddress(config.runtimeDir, process.pid), onNotify, (error) => log.warn('exec.notify-error', { error }));
-
-  const fdNames = Array.from({ length: options.inheritedFds }, (_, i) => `tcp-${config.listen[i]?.port ?? i}`);
-  program = startProgram({
-    argv, cwd: config.execCwd, backlog: config.backlog, output, base: process.env, keeperPid: process.pid,
-    fdNames, notifySocket: notify.address, watchdogMs: config.execWatchdogMs,
+  // Start: the notify socket, then the program through the prelude, then the cop's liveness socket.
+  const kept = new Kept(config, log);
+  const notify = await openNotifySocket(notifySocketAddress(config.runtimeDir, process.pid), (m) => kept.onNotify(m), (error) => log.warn('exec.notify-error', { error }));
+  kept.child = startProgram({
+    argv: config.exec!, cwd: config.execCwd, backlog: config.backlog, output, base: process.env, keeperPid: process.pid,
+    fdNames: Array.from({ length: options.inheritedFds }, (_, i) => `tcp-${config.listen[i]?.port ?? i}`),
+    notifySocket: notify.address, watchdogMs: config.execWatchdogMs,
   });
   const exited = new Promise<WaitStatus>((resolve) => {
-    program!.once('exit', (code, signal) => resolve({ code, signal }));
-    program!.once('error', (err) => {
+    kept.child!.once('exit', (code, signal) => resolve({ code, signal }));
+    kept.child!.once('error', (err) => {
       log.error('exec.spawn-failed', { error: err.message });
       resolve({ code: 127, signal: null });
     });
   });
-  const programPid = program.pid ?? 0;
-  log.info('exec.start', { programPid, argv, ready: config.ready.kind, cwd: config.execCwd });
-
-  function killTree(signal: NodeJS.Signals, reason: string): void {
-    const pids = new Set([...(programPid > 0 ? descendants(programPid) : []), ...leftovers(process.pid, keeperStart)]);
-    log.warn('exec.kill', { signal, reason, pids: [...pids] });
-    for (const pid of pids) signalQuietly(pid, signal);
-  }
-
-  const probeMode = config.ready.kind === 'notify' ? ({ kind: 'tcp' } as const) : config.ready;
-  const target: ProofTarget = { listener: config.listen[0]!, ready: probeMode, rootPid: programPid };
+  const programPid = kept.pid;
+  log.info('exec.start', { programPid, argv: config.exec, ready: config.ready.kind, cwd: config.execCwd });
   let pendingAnswer: Promise<KeeperAnswer> | null = null;
-  const answer = async (timeoutMs: number): Promise<KeeperAnswer> => {
-    const base = { v: 1 as const, pid: process.pid, programPid };
-    if (stopping) return { ...base, ok: true, error: null, via: 'draining', progressAt: lastProofAt };
-    if (!ready) return { ...base, ok: false, error: 'is starting', via: null, progressAt: null };
-    if (config.execWatchdogMs > 0 && Date.now() - lastWatchdogAt < config.execWatchdogMs) {
-      return { ...base, ok: true, error: null, via: 'watchdog', progressAt: lastWatchdogAt };
-    }
-    const outcome = await prove(target, timeoutMs);
-    if (outcome.result === 'proven') lastProofAt = Date.now();
-    return { ...base, ok: outcome.result === 'proven', error: outcome.result === 'failed' ? outcome.error : null, via: 'probe', progressAt: lastProofAt };
-  };
   const livenessPath = keeperSocketPath(config.runtimeDir, process.pid);
-  const liveness = await serveLiveness(livenessPath, {
-    answer: (timeoutMs) => (pendingAnswer ??= answer(timeoutMs).finally(() => (pendingAnswer = null))),
-  });
+  const liveness = await serveLiveness(livenessPath, { answer: (ms) => (pendingAnswer ??= kept.answer(ms).finally(() => (pendingAnswer = null))) });
 
-  const waitProbeReady = async (): Promise<void> => {
-    for (;;) {
-      const outcome = await prove(target, config.probeTimeoutMs);
-      if (outcome.result === 'proven') return;
-      log.debug('exec.not-ready', { outcome });
-      await sleep(READY_PROBE_PAUSE_MS);
-    }
-  };
-  type Event = { type: 'ready' } | { type: 'exited'; status: WaitStatus } | { type: 'stop'; signal: NodeJS.Signals };
+  // Ready: READY=1 or a proof probe; then server.lock, naming the program.
   const exitedEvent = exited.then((status): Event => ({ type: 'exited', status }));
   const stopEvent = stopRequested.then((signal): Event => ({ type: 'stop', signal }));
-  const readyEvent = (config.ready.kind === 'notify' ? readyByNotify : waitProbeReady()).then((): Event => ({ type: 'ready' }));
-
+  const readyEvent = (config.ready.kind === 'notify' ? kept.readyByNotify : kept.provenReady()).then((): Event => ({ type: 'ready' }));
   let lock: HeldLock | null = null;
   let watchdogTimer: NodeJS.Timeout | null = null;
   let event = await Promise.race([readyEvent, exitedEvent, stopEvent]);
   if (event.type === 'ready') {
-    ready = true;
-    lastWatchdogAt = Date.now();
+    kept.health = { ...kept.health, ready: true, lastWatchdogAt: Date.now() };
     log.info('server.ready', { handover: options.handover, programPid, via: config.ready.kind });
     tellManager({ type: 'ready', pid: process.pid });
     if (config.execWatchdogMs > 0) {
       watchdogTimer = setInterval(() => {
-        if (!stopping && Date.now() - lastWatchdogAt > config.execWatchdogMs) {
-          lastWatchdogAt = Date.now(); // one kill per missed interval
-          killTree('SIGKILL', `no WATCHDOG=1 within ${config.execWatchdogMs} ms`);
-        }
+        if (!isWatchdogMissed(kept.health, Date.now())) return;
+        kept.health = { ...kept.health, lastWatchdogAt: Date.now() }; // one kill per missed interval
+        kept.killTree('SIGKILL', `no WATCHDOG=1 within ${config.execWatchdogMs} ms`);
       }, Math.max(25, Math.floor(config.execWatchdogMs / 4)));
     }
-    const pending = takeLock(paths.lockFile('server'), programPid, log);
-    const locked = await Promise.race([pending.then((l): { type: 'locked'; lock: HeldLock } => ({ type: 'locked', lock: l })), exitedEvent, stopEvent]);
-    if (locked.type === 'locked') {
-      lock = locked.lock;
-      log.info('server.locked', { programPid, lockNames: programPid, holder: process.pid });
+    const pending = takeServerLock(paths.lockFile('server'), log, programPid);
+    event = await Promise.race([pending.then((l): Event => ({ type: 'locked', lock: l })), exitedEvent, stopEvent]);
+    if (event.type === 'locked') {
+      lock = event.lock;
+      log.info('server.locked', { programPid, holder: process.pid });
       tellManager({ type: 'locked', pid: process.pid });
       event = await Promise.race([exitedEvent, stopEvent]);
-    } else {
-      void pending.then((l) => l.release(), () => undefined);
-      event = locked;
-    }
+    } else void pending.then((l) => l.release(), () => undefined);
   }
 
+  // End: drain on the stop signal, or follow the program out.
   let status: WaitStatus;
+  lock?.release();
+  lock = null;
   if (event.type === 'stop') {
-    stopping = true;
-    lock?.release();
-    lock = null;
+    kept.health = { ...kept.health, stopping: true };
     const started = Date.now();
     log.info('server.drain', { signal: event.signal, stopSignal: config.stopSignal, programPid, timeoutMs: config.drainTimeoutMs });
-    // A stopped program (SIGSTOP; the cop resumes only the keeper it signals) could not act on its stop signal.
-    for (const pid of descendants(programPid)) if (readStat(pid)?.state === 'T') signalQuietly(pid, 'SIGCONT');
-    signalQuietly(programPid, config.stopSignal);
+    kept.askToStop();
     const timedOut = await Promise.race([exited.then(() => false), sleep(config.drainTimeoutMs).then(() => true)]);
-    if (timedOut) killTree('SIGKILL', `still running ${config.drainTimeoutMs} ms after ${config.stopSignal}`);
+    if (timedOut) kept.killTree('SIGKILL', `still running ${config.drainTimeoutMs} ms after ${config.stopSignal}`);
     status = await exited;
     const outcome = timedOut ? 'timeout' : 'success';
     log.info('server.drained', { outcome, ms: Date.now() - started, code: status.code, signal: status.signal });
     tellManager({ type: 'drained', pid: process.pid, outcome, openConnections: 0, ms: Date.now() - started });
   } else {
     status = (event as { status: WaitStatus }).status;
-    lock?.release();
-    lock = null;
-    log[ready ? 'warn' : 'error']('exec.exit', { programPid, code: status.code, signal: status.signal, ready });
+    log[kept.health.ready ? 'warn' : 'error']('exec.exit', { programPid, code: status.code, signal: status.signal, ready: kept.health.ready });
   }
   // Whatever the program left behind (a daemonized child included) goes with it: nothing escapes.
-  if (leftovers(process.pid, keeperStart).length > 0) killTree('SIGKILL', 'left behind by the program');
+  if (kept.hasLeftovers()) kept.killTree('SIGKILL', 'left behind by the program');
   if (watchdogTimer) clearInterval(watchdogTimer);
   clearInterval(keepAlive);
   notify.close();

@@ -89,3 +89,12 @@ export function leftovers(keeperPid: number, keeperStart: number): number[] {
   }
   return found;
 }
+
+/** kill(2) where "already gone" is no error. */
+export function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
