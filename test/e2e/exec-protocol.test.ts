@@ -3,7 +3,7 @@
 // stop signal, one that daemonizes, the watchdog; the lock names the program, its keeper holds it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { isStillAlive, identify, readEnviron, scanInstance, waitFor } from '@tripod/core';
 import { SD_SERVER, groupOf, keeperAndProgram, serverLogEvents, startExec, waitKeeperServing } from '../helpers/exec.js';
@@ -117,4 +117,21 @@ test('SIGKILL of the program: the keeper dies the same way, a new program serves
   assert.ok(Date.now() - t0 < 8000, `replaced after ${Date.now() - t0} ms`);
   await waitFor('the stopped keeper gone', () => !isStillAlive(stopped), 5000);
   assert.equal((await httpGet(inst.port, '/')).body.startsWith(`exec-fixture pid=${third.program}`), true);
+});
+
+test("the program's output goes to server-exec.log, reopened after a logrotate-style rename and SIGHUP", async () => {
+  const inst = await startExec([node, SD_SERVER, '--log-requests'], { args: ['--no-standby'] });
+  started.push(inst);
+  const log = `${inst.dir}/logs/server-exec.log`;
+  await httpGet(inst.port, '/before');
+  await waitFor('the first request logged', () => readFileSync(log, 'utf8').includes('request /before'), 5000);
+  renameSync(log, `${log}.1`);
+  inst.cop.kill('SIGHUP');
+  await waitFor('the log reopened and the next request in it', async () => {
+    await httpGet(inst.port, '/after');
+    return existsSync(log) && readFileSync(log, 'utf8').includes('request /after');
+  }, 10_000, 200);
+  await httpGet(inst.port, '/final');
+  await waitFor('the next request in the new file', () => readFileSync(log, 'utf8').includes('request /final'), 5000);
+  assert.doesNotMatch(readFileSync(`${log}.1`, 'utf8'), /request \/final/, 'nothing written to the renamed file after the reopen');
 });
