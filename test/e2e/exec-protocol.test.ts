@@ -135,3 +135,13 @@ test("the program's output goes to server-exec.log, reopened after a logrotate-s
   await waitFor('the next request in the new file', () => readFileSync(log, 'utf8').includes('request /final'), 5000);
   assert.doesNotMatch(readFileSync(`${log}.1`, 'utf8'), /request \/final/, 'nothing written to the renamed file after the reopen');
 });
+
+test('MAINPID= is believed only for the program\'s own marked tree, never for another process', async () => {
+  const inst = await startExec([node, SD_SERVER, '--mainpid'], { args: ['--no-standby'] });
+  started.push(inst);
+  const { keeper, program } = keeperAndProgram(inst)!;
+  await waitFor('both claims logged', () => serverLogEvents(inst, 'exec.mainpid').length >= 2, 5000);
+  const claims = serverLogEvents(inst, 'exec.mainpid').map((r) => [r.claimed, r.accepted]);
+  assert.deepEqual(claims, [[program, true], [keeper, false]]);
+  assert.equal(keeperAndProgram(inst)!.program, program, 'supervision stays with the PID the keeper started');
+});

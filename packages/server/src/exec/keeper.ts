@@ -13,7 +13,7 @@ import type { HeldLock } from '@tripod/core/lock/lockfile';
 import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
 import { createLog, type Log } from '@tripod/core/log/logger';
 import { runtimePaths } from '@tripod/core/paths';
-import { readStat } from '@tripod/core/proc/read';
+import { readEnviron, readStat } from '@tripod/core/proc/read';
 import { tellManager, waitForGo } from '../ipc.js';
 import { takeServerLock, waitForStopSignal } from '../lifecycle.js';
 import type { ServerOptions } from '../main.js';
@@ -23,7 +23,7 @@ import { serveLiveness } from './liveness.js';
 import type { NotifyMessage } from './notify-message.js';
 import { notifySocketAddress, openNotifySocket } from './notify-socket.js';
 import { descendants, prove, type ProofTarget } from './probe.js';
-import { leftovers, OutputLog, signalQuietly, startProgram } from './program.js';
+import { ENV_KEEPER, leftovers, OutputLog, signalQuietly, startProgram } from './program.js';
 
 const READY_PROBE_PAUSE_MS = 50;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -56,8 +56,8 @@ class Kept {
     if (message.reloading) log.info('exec.reloading', {});
     if (message.errno !== null) log.warn('exec.errno', { errno: message.errno });
     if (message.mainPid !== null) {
-      // Never trusted blindly: only a process of the program's own tree counts, and it changes nothing but the log.
-      const ours = this.pid > 0 && descendants(this.pid).includes(message.mainPid);
+      // Never trusted blindly: only a process of the program's own tree carrying our marker counts, and it changes nothing but the log.
+      const ours = this.pid > 0 && descendants(this.pid).includes(message.mainPid) && readEnviron(message.mainPid)?.get(ENV_KEEPER) === String(process.pid);
       log[ours ? 'info' : 'warn']('exec.mainpid', { claimed: message.mainPid, accepted: ours, note: 'the keeper keeps supervising the PID it started' });
     }
     if (message.watchdogTrigger) this.killTree('SIGKILL', 'WATCHDOG=trigger');
