@@ -128,7 +128,7 @@ export async function runKeeper(options: ServerOptions): Promise<number> {
     tellManager({ type: 'standby', pid: process.pid });
     if (!(await waitForGo(stopRequested))) {
       clearInterval(keepAlive);
-      process.disconnect?.();
+      if (process.connected) process.disconnect?.(); // an orphaned standby (its manager gone) is disconnected already
       await log.close();
       return 0;
     }
