@@ -62,3 +62,16 @@ test("withoutKept folds a keeper's program and its children into the keeper's se
   const procs = [p(10, 10), p(11, 10), p(12, 10), p(20, 20), p(30, 5), p(40, 40, 'manager'), p(41, 40)];
   assert.deepEqual(withoutKept(procs).map((x) => x.pid), [10, 20, 30, 40, 41], 'a server in a non-server group (30) and a manager group are not folded');
 });
+
+test('the keeper contract: answers and requests parse back; a wrong version or field is named', async () => {
+  const { formatKeeperLine, parseKeeperAnswer, parseKeeperRequest } = await import('../src/wire/keeper.js');
+  const answer = { version: 1 as const, pid: 10, programPid: 11, ok: false, error: 'not accepted within 900 ms', via: 'probe' as const, progressAt: null };
+  assert.deepEqual(parseKeeperAnswer(formatKeeperLine(answer).trim()), { ok: true, value: answer });
+  assert.deepEqual(parseKeeperRequest(formatKeeperLine({ version: 1, timeoutMs: 900 })), { ok: true, value: { version: 1, timeoutMs: 900 } });
+  const old = parseKeeperAnswer(JSON.stringify({ ...answer, version: 0 }));
+  assert.ok(!old.ok && old.error.code === 'ERR_WIRE_VERSION');
+  const bad = parseKeeperAnswer(JSON.stringify({ ...answer, via: 'guess' }));
+  assert.ok(!bad.ok && bad.error.code === 'ERR_WIRE_INVALID' && /via/.test(bad.error.message));
+  const junk = parseKeeperAnswer('tripod-server pid=1');
+  assert.ok(!junk.ok && junk.error.code === 'ERR_WIRE_INVALID');
+});

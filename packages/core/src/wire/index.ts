@@ -6,3 +6,4 @@ export * from './control.js';
 export * from './manager-status.js';
 export * from './cop-status.js';
 export * from './heartbeat.js';
+export * from './keeper.js';

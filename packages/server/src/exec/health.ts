@@ -1,6 +1,6 @@
 // What the keeper says about its program's health, pure: the cop's question answered from the state
 // (starting, draining, a recent WATCHDOG=1) or by a proof probe, and the watchdog's own verdict.
-import type { KeeperAnswer } from '@tripod/core/exec/keeper-socket';
+import type { KeeperAnswer } from '@tripod/core/wire/keeper';
 
 export interface HealthState {
   readonly ready: boolean;

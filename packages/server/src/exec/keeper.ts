@@ -8,7 +8,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TripodConfig } from '@tripod/core/config/config';
 import { TripodError } from '@tripod/core/errors';
-import { keeperSocketPath, type KeeperAnswer } from '@tripod/core/exec/keeper-socket';
+import { keeperSocketPath } from '@tripod/core/exec/keeper-socket';
+import { KEEPER_VERSION, type KeeperAnswer } from '@tripod/core/wire/keeper';
 import type { HeldLock } from '@tripod/core/lock/lockfile';
 import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
 import { createLog, type Log } from '@tripod/core/log/logger';
@@ -88,7 +89,7 @@ class Kept {
 
   /** The cop's question: a known answer, or a proof probe within `timeoutMs`. */
   async answer(timeoutMs: number): Promise<KeeperAnswer> {
-    const base = { v: 1 as const, pid: process.pid, programPid: this.pid };
+    const base = { version: KEEPER_VERSION, pid: process.pid, programPid: this.pid };
     const decision = decideLiveness(this.health, Date.now());
     if (decision.kind === 'answer') return { ...base, ok: decision.ok, error: decision.error, via: decision.via, progressAt: decision.via === 'watchdog' ? this.health.lastWatchdogAt : this.lastProofAt };
     const outcome = await prove(this.proofTarget(), timeoutMs);

@@ -2,7 +2,7 @@
 // progress by a proof probe its own processes accepted, or by a WATCHDOG=1 inside the watchdog interval.
 import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import type { KeeperAnswer, KeeperRequest } from '@tripod/core/exec/keeper-socket';
+import { formatKeeperLine, parseKeeperRequest, type KeeperAnswer } from '@tripod/core/wire/keeper';
 
 export interface LivenessSource {
   /** Answers one check within `timeoutMs`. */
@@ -23,14 +23,10 @@ export function serveLiveness(path: string, source: LivenessSource): Promise<Ser
       if (buffer.length > MAX_REQUEST) return socket.destroy();
       const nl = buffer.indexOf('\n');
       if (nl < 0) return;
-      let timeoutMs = 500;
-      try {
-        const request = JSON.parse(buffer.slice(0, nl)) as Partial<KeeperRequest>;
-        if (typeof request.timeoutMs === 'number' && request.timeoutMs > 0) timeoutMs = Math.min(request.timeoutMs, 60_000);
-      } catch {
-        return socket.destroy();
-      }
-      void source.answer(timeoutMs).then((answer) => socket.end(`${JSON.stringify(answer)}\n`));
+      const request = parseKeeperRequest(buffer.slice(0, nl));
+      if (!request.ok) return socket.destroy();
+      const timeoutMs = Math.min(Math.max(request.value.timeoutMs, 10), 60_000);
+      void source.answer(timeoutMs).then((answer) => socket.end(formatKeeperLine(answer)));
     });
   });
   return new Promise((resolve, reject) => {
