@@ -1,12 +1,12 @@
 // Exec mode, one protocol feature at a time, against small fixture programs: socket activation
-// (LISTEN_FDS, LISTEN_PID = the program's own PID), READY=1 late or never, a program that ignores its
-// stop signal, one that daemonizes, the watchdog; the lock names the program, its keeper holds it.
+// (LISTEN_FDS, LISTEN_PID = the program's own PID), READY=1 late or never, MAINPID=, the output log;
+// the lock names the program, its keeper holds it. Deaths and stops: exec-death.test.ts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { isStillAlive, identify, readEnviron, scanInstance, waitFor } from '@tripod/core';
-import { SD_SERVER, groupOf, keeperAndProgram, serverLogEvents, startExec, waitKeeperServing } from '../helpers/exec.js';
+import { SD_SERVER, groupOf, keeperAndProgram, serverLogEvents, startExec } from '../helpers/exec.js';
 import { httpGet } from '../helpers/http.js';
 import { BIN, cleanEnv, cleanupAll, type Instance } from '../helpers/instance.js';
 
@@ -69,54 +69,6 @@ test('never READY=1 but --ready tcp: ready once a connection is proven accepted 
   const { program } = keeperAndProgram(inst)!;
   assert.equal((await httpGet(inst.port, '/')).body.startsWith(`exec-fixture pid=${program}`), true);
   assert.equal(serverLogEvents(inst, 'server.ready')[0]?.via, 'tcp');
-});
-
-test('a program that ignores its stop signal is SIGKILLed after the drain timeout', async () => {
-  const inst = await startExec([node, SD_SERVER, '--ignore-term'], { args: ['--no-standby', '--drain-timeout-ms', '1500'] });
-  started.push(inst);
-  const who = identify(keeperAndProgram(inst)!.program)!;
-  const t0 = Date.now();
-  assert.equal(await inst.stop(15_000), 0);
-  assert.ok(Date.now() - t0 >= 1400, `stopped after ${Date.now() - t0} ms`);
-  assert.equal(isStillAlive(who), false);
-  assert.match(readFileSync(`${inst.dir}/logs/server-exec.log`, 'utf8'), /ignoring SIGTERM/);
-  assert.equal(serverLogEvents(inst, 'server.drained')[0]?.outcome, 'timeout');
-});
-
-test('a program that forks a child and exits is a death: the child is killed, the program started again', async () => {
-  const inst = await startExec([node, SD_SERVER, '--daemonize'], { args: ['--no-standby'], ready: false });
-  started.push(inst);
-  await waitFor('two programs started', () => serverLogEvents(inst, 'exec.start').length >= 2, 15_000, 100);
-  await waitFor('the leftovers killed', () => serverLogEvents(inst, 'exec.kill').some((r) => r.reason === 'left behind by the program'), 5000);
-  assert.equal(await inst.stop(), 0);
-  assert.deepEqual(scanInstance(inst.instance).filter((p) => p.state !== 'Z'), [], 'no daemonized child survives');
-});
-
-test('--exec-watchdog-ms: a program that sends WATCHDOG=1 lives, one that does not is killed', async () => {
-  const fed = await startExec([node, SD_SERVER, '--watchdog'], { args: ['--no-standby', '--exec-watchdog-ms', '600'] });
-  started.push(fed);
-  const unfed = await startExec([node, SD_SERVER], { args: ['--no-standby', '--exec-watchdog-ms', '600'], ready: false });
-  started.push(unfed);
-  await waitFor('the unfed program killed by its keeper', () => serverLogEvents(unfed, 'exec.kill').some((r) => String(r.reason).includes('WATCHDOG')), 10_000, 100);
-  assert.equal(readEnviron(keeperAndProgram(fed)!.program)?.get('WATCHDOG_USEC'), '600000');
-  assert.deepEqual(serverLogEvents(fed, 'exec.kill'), [], 'the fed program was never killed');
-  assert.equal(serverLogEvents(fed, 'exec.start').length, 1);
-});
-
-test('SIGKILL of the program: the keeper dies the same way, a new program serves; SIGSTOP of the group: found and replaced', async () => {
-  const inst = await startExec([node, SD_SERVER], { args: ['--start-grace-ms', '500'] });
-  started.push(inst);
-  const first = keeperAndProgram(inst)!;
-  process.kill(first.program, 'SIGKILL');
-  const second = await waitKeeperServing(inst, new Set([first.keeper]));
-  assert.ok(/server\.exit .*signal=SIGKILL/.test(inst.output()), 'the manager saw the program\'s signal');
-  const stopped = identify(second.keeper)!;
-  process.kill(-second.keeper, 'SIGSTOP');
-  const t0 = Date.now();
-  const third = await waitKeeperServing(inst, new Set([first.keeper, second.keeper]), 15_000);
-  assert.ok(Date.now() - t0 < 8000, `replaced after ${Date.now() - t0} ms`);
-  await waitFor('the stopped keeper gone', () => !isStillAlive(stopped), 5000);
-  assert.equal((await httpGet(inst.port, '/')).body.startsWith(`exec-fixture pid=${third.program}`), true);
 });
 
 test("the program's output goes to server-exec.log, reopened after a logrotate-style rename and SIGHUP", async () => {

@@ -91,13 +91,17 @@ test('the prelude execs the program with LISTEN_PID = its own PID, and refuses t
   assert.equal(spawnSync(missing[0]!, missing.slice(1)).status, PRELUDE_EXIT.EXEC_FAILED);
 });
 
-test("the keeper's liveness answer: starting fails, draining passes, a recent WATCHDOG=1 passes, else a probe decides", () => {
-  const base = { ready: true, stopping: false, watchdogMs: 0, lastWatchdogAt: 1000 };
-  assert.deepEqual(decideLiveness({ ...base, ready: false }, 2000), { kind: 'answer', ok: false, error: 'is starting', via: null });
-  assert.equal(decideLiveness({ ...base, stopping: true }, 2000).kind, 'answer');
-  assert.deepEqual(decideLiveness(base, 2000), { kind: 'probe' });
-  assert.deepEqual(decideLiveness({ ...base, watchdogMs: 1500 }, 2000), { kind: 'answer', ok: true, error: null, via: 'watchdog' });
-  assert.deepEqual(decideLiveness({ ...base, watchdogMs: 500 }, 2000), { kind: 'probe' }, 'a stale WATCHDOG=1 proves nothing');
+test("the keeper's liveness answer: starting fails, draining passes, a fresh WATCHDOG=1 or proof passes, a stale one fails", () => {
+  const base = { ready: true, stopping: false, watchdogMs: 0, lastWatchdogAt: 1000, lastProofAt: 1500, lastProofError: null, staleMs: 2000 };
+  assert.deepEqual(decideLiveness({ ...base, ready: false }, 2000), { ok: false, error: 'is starting', via: null, progressAt: null });
+  assert.equal(decideLiveness({ ...base, stopping: true }, 9000).ok, true, 'a draining program is not judged');
+  assert.deepEqual(decideLiveness(base, 3000), { ok: true, error: null, via: 'probe', progressAt: 1500 });
+  assert.deepEqual(decideLiveness({ ...base, lastProofError: 'not accepted within 2000 ms' }, 3600), {
+    ok: false, error: 'showed no progress for 2100 ms (last probe: not accepted within 2000 ms)', via: 'probe', progressAt: 1500,
+  });
+  assert.equal(decideLiveness({ ...base, lastProofAt: null }, 2900).ok, true, 'becoming ready counts as the first proof');
+  assert.equal(decideLiveness({ ...base, lastProofAt: null }, 3100).ok, false);
+  assert.deepEqual(decideLiveness({ ...base, watchdogMs: 1500, lastWatchdogAt: 5000 }, 6000), { ok: true, error: null, via: 'watchdog', progressAt: 5000 });
   assert.equal(isWatchdogMissed({ ...base, watchdogMs: 500 }, 1400), false);
   assert.equal(isWatchdogMissed({ ...base, watchdogMs: 500 }, 1600), true);
   assert.equal(isWatchdogMissed({ ...base, watchdogMs: 0 }, 99_999), false, 'no watchdog, never missed');

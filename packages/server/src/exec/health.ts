@@ -1,5 +1,6 @@
-// What the keeper says about its program's health, pure: the cop's question answered from the state
-// (starting, draining, a recent WATCHDOG=1) or by a proof probe, and the watchdog's own verdict.
+// What the keeper says about its program's health, pure: the cop's question answered at once from the
+// state (starting, draining, a recent WATCHDOG=1, a recent proof probe), never by waiting on a probe, so
+// a slow answer means a stopped or starved keeper, not a slow proof; and the watchdog's own verdict.
 import type { KeeperAnswer } from '@tripod/core/wire/keeper';
 
 export interface HealthState {
@@ -9,16 +10,26 @@ export interface HealthState {
   readonly watchdogMs: number;
   /** When the program last sent WATCHDOG=1 (or became ready). */
   readonly lastWatchdogAt: number;
+  /** When a proof probe last showed the program's own processes accepting (null: never). */
+  readonly lastProofAt: number | null;
+  /** Why the last proof probe failed, if it did. */
+  readonly lastProofError: string | null;
+  /** A proof older than this no longer shows progress. */
+  readonly staleMs: number;
 }
 
-/** An answer known without a probe, or `probe` when only a proof probe can tell. */
-export type LivenessDecision = { readonly kind: 'answer'; readonly ok: boolean; readonly error: string | null; readonly via: KeeperAnswer['via'] } | { readonly kind: 'probe' };
+export type LivenessVerdict = { readonly ok: boolean; readonly error: string | null; readonly via: KeeperAnswer['via']; readonly progressAt: number | null };
 
-export function decideLiveness(state: HealthState, now: number): LivenessDecision {
-  if (state.stopping) return { kind: 'answer', ok: true, error: null, via: 'draining' };
-  if (!state.ready) return { kind: 'answer', ok: false, error: 'is starting', via: null };
-  if (state.watchdogMs > 0 && now - state.lastWatchdogAt < state.watchdogMs) return { kind: 'answer', ok: true, error: null, via: 'watchdog' };
-  return { kind: 'probe' };
+/** The answer to the cop's question, from the state alone. */
+export function decideLiveness(state: HealthState, now: number): LivenessVerdict {
+  if (state.stopping) return { ok: true, error: null, via: 'draining', progressAt: state.lastProofAt };
+  if (!state.ready) return { ok: false, error: 'is starting', via: null, progressAt: null };
+  if (state.watchdogMs > 0 && now - state.lastWatchdogAt < state.watchdogMs) return { ok: true, error: null, via: 'watchdog', progressAt: state.lastWatchdogAt };
+  // Ready counts as the first proof: READY=1, or the probe that made it ready.
+  const since = state.lastProofAt ?? state.lastWatchdogAt;
+  if (now - since <= state.staleMs) return { ok: true, error: null, via: 'probe', progressAt: since };
+  const last = state.lastProofError ? ` (last probe: ${state.lastProofError})` : '';
+  return { ok: false, error: `showed no progress for ${now - since} ms${last}`, via: 'probe', progressAt: since };
 }
 
 /** True when a ready, serving program has sent no WATCHDOG=1 for longer than the watchdog interval. */

@@ -34,14 +34,15 @@ type Event = { type: 'ready' } | { type: 'locked'; lock: HeldLock } | { type: 'e
 /** One kept program: its process, its health as the notify socket and the probes report it, and the ways to end it. */
 class Kept {
   health: HealthState;
-  lastProofAt: number | null = null;
   private onReady: (() => void) | null = null;
   readonly readyByNotify = new Promise<void>((resolve) => (this.onReady = resolve));
   child: ChildProcess | null = null;
   private readonly start = readStat(process.pid)?.starttime ?? 0;
 
   constructor(private readonly config: TripodConfig, private readonly log: Log) {
-    this.health = { ready: false, stopping: false, watchdogMs: config.execWatchdogMs, lastWatchdogAt: 0 };
+    // A proof shows progress for a check interval plus a probe deadline: slow proofs under load do not count as a hang.
+    const staleMs = config.checkIntervalMs + config.probeTimeoutMs;
+    this.health = { ready: false, stopping: false, watchdogMs: config.execWatchdogMs, lastWatchdogAt: 0, lastProofAt: null, lastProofError: null, staleMs };
   }
 
   get pid(): number {
@@ -87,14 +88,20 @@ class Kept {
     return { listener: this.config.listen[0]!, ready, rootPid: this.pid };
   }
 
-  /** The cop's question: a known answer, or a proof probe within `timeoutMs`. */
-  async answer(timeoutMs: number): Promise<KeeperAnswer> {
-    const base = { version: KEEPER_VERSION, pid: process.pid, programPid: this.pid };
-    const decision = decideLiveness(this.health, Date.now());
-    if (decision.kind === 'answer') return { ...base, ok: decision.ok, error: decision.error, via: decision.via, progressAt: decision.via === 'watchdog' ? this.health.lastWatchdogAt : this.lastProofAt };
-    const outcome = await prove(this.proofTarget(), timeoutMs);
-    if (outcome.result === 'proven') this.lastProofAt = Date.now();
-    return { ...base, ok: outcome.result === 'proven', error: outcome.result === 'failed' ? outcome.error : null, via: 'probe', progressAt: this.lastProofAt };
+  /** The cop's question, answered at once from the state (the prover keeps it fresh). */
+  answer(): KeeperAnswer {
+    return { version: KEEPER_VERSION, pid: process.pid, programPid: this.pid, ...decideLiveness(this.health, Date.now()) };
+  }
+
+  /** Proves, every half check interval while serving, that the program's own processes accept. */
+  async prove(): Promise<void> {
+    const every = Math.max(50, Math.floor(this.config.checkIntervalMs / 2));
+    while (this.health.ready && !this.health.stopping) {
+      const outcome = await prove(this.proofTarget(), this.health.staleMs);
+      if (outcome.result === 'proven') this.health = { ...this.health, lastProofAt: Date.now(), lastProofError: null };
+      else this.health = { ...this.health, lastProofError: outcome.result === 'failed' ? outcome.error : 'accepted by another process' };
+      await sleep(every);
+    }
   }
 
   /** Resolves once a proof probe shows the program answers (ready modes tcp and http). */
@@ -152,9 +159,8 @@ export async function runKeeper(options: ServerOptions): Promise<number> {
   });
   const programPid = kept.pid;
   log.info('exec.start', { programPid, argv: config.exec, ready: config.ready.kind, cwd: config.execCwd });
-  let pendingAnswer: Promise<KeeperAnswer> | null = null;
   const livenessPath = keeperSocketPath(config.runtimeDir, process.pid);
-  const liveness = await serveLiveness(livenessPath, { answer: (ms) => (pendingAnswer ??= kept.answer(ms).finally(() => (pendingAnswer = null))) });
+  const liveness = await serveLiveness(livenessPath, { answer: () => kept.answer() });
 
   // Ready: READY=1 or a proof probe; then server.lock, naming the program.
   const exitedEvent = exited.then((status): Event => ({ type: 'exited', status }));
@@ -165,6 +171,7 @@ export async function runKeeper(options: ServerOptions): Promise<number> {
   let event = await Promise.race([readyEvent, exitedEvent, stopEvent]);
   if (event.type === 'ready') {
     kept.health = { ...kept.health, ready: true, lastWatchdogAt: Date.now() };
+    void kept.prove();
     log.info('server.ready', { handover: options.handover, programPid, via: config.ready.kind });
     tellManager({ type: 'ready', pid: process.pid });
     if (config.execWatchdogMs > 0) {

@@ -1,12 +1,13 @@
 // The keeper's answer to the cop's check (contract in core/exec/keeper-socket.ts): the program shows
-// progress by a proof probe its own processes accepted, or by a WATCHDOG=1 inside the watchdog interval.
+// progress by a recent proof probe its own processes accepted, or by a WATCHDOG=1 inside the watchdog
+// interval. The answer comes from memory at once: only a stopped or starved keeper answers late.
 import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { formatKeeperLine, parseKeeperRequest, type KeeperAnswer } from '@tripod/core/wire/keeper';
 
 export interface LivenessSource {
-  /** Answers one check within `timeoutMs`. */
-  answer(timeoutMs: number): Promise<KeeperAnswer>;
+  /** Answers one check at once, from what the keeper knows. */
+  answer(): KeeperAnswer;
 }
 
 const MAX_REQUEST = 4096;
@@ -25,8 +26,7 @@ export function serveLiveness(path: string, source: LivenessSource): Promise<Ser
       if (nl < 0) return;
       const request = parseKeeperRequest(buffer.slice(0, nl));
       if (!request.ok) return socket.destroy();
-      const timeoutMs = Math.min(Math.max(request.value.timeoutMs, 10), 60_000);
-      void source.answer(timeoutMs).then((answer) => socket.end(formatKeeperLine(answer)));
+      socket.end(formatKeeperLine(source.answer()));
     });
   });
   return new Promise((resolve, reject) => {

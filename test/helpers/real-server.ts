@@ -2,25 +2,26 @@
 // gunicorn (Python; READY=1, LISTEN_FDS, drains on SIGTERM) and lighttpd (C; socket activation, no
 // sd_notify: ready by a proof probe, drains on SIGINT). Each: serve, SIGKILL under load with no refused
 // connection, SIGSTOP of the program's group found and replaced on the default timings, graceful restart
-// with no failed request.
+// with no failed request. One test file per server (exec-gunicorn, exec-lighttpd) runs these.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startLoad } from '@tripod/chaos';
 import { identify, isStillAlive, readJsonFile, waitFor } from '@tripod/core';
-import { keeperAndProgram, startExec, waitKeeperServing } from '../helpers/exec.js';
-import { httpGet } from '../helpers/http.js';
-import { FIXTURES, cleanupAll, tempDir, type Instance } from '../helpers/instance.js';
+import { keeperAndProgram, startExec, waitKeeperServing } from './exec.js';
+import { httpGet } from './http.js';
+import { FIXTURES, cleanupAll, tempDir, type Instance } from './instance.js';
 
 const started: Instance[] = [];
 const RESTARTS = 2;
 const HANG_BOUND_MS = 12_000;
 after(async () => {
   await cleanupAll(started);
+  rmSync(docroot, { recursive: true, force: true });
 });
 
-interface RealServer {
+export interface RealServer {
   readonly name: string;
   readonly binary: string;
   readonly argv: () => string[];
@@ -58,7 +59,9 @@ const SERVERS: RealServer[] = [
   },
 ];
 
-for (const server of SERVERS) {
+/** Defines the real-server tests for the server named `name`. */
+export function realServerTests(name: 'gunicorn' | 'lighttpd'): void {
+  const server = SERVERS.find((s) => s.name === name)!;
   const skip = existsSync(server.binary) ? false : `${server.binary} is not installed (Debian package ${server.name}; .ci/run installs it)`;
 
   test(`${server.name}: serves, SIGKILL under load refuses nothing, graceful restarts fail nothing`, { skip }, async () => {
