@@ -5,7 +5,8 @@ import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from '
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { EXIT, freePort, readJsonFile, waitFor } from '@tripod/core';
+import { EXIT, freePort, waitFor } from '@tripod/core';
+import { statusFile } from '../helpers/status.js';
 import { BIN, FIXTURES, cleanEnv, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
 
 const started: Instance[] = [];
@@ -83,14 +84,7 @@ test('corrupt lock files (garbage, empty, negative, PID 1) do not stop a start a
   assert.equal(readFileSync(again.paths.lockFile('server'), 'utf8'), `${again.holder('server')}\n`);
 });
 
-interface Status {
-  consecutiveCrashes: number;
-  backoffUntil: number | null;
-  stayDown: string | null;
-  exitsByCause: Record<string, number>;
-  lastExit: { code: number | null; signal: string | null } | null;
-}
-const status = (inst: Instance) => readJsonFile<Status>(inst.paths.statusFile);
+const status = statusFile;
 
 test('an application that throws at load crash-loops with growing backoff, visible in status', async () => {
   const inst = await startInstance({ args: ['--app', join(FIXTURES, 'throws-at-load.mjs')], waitReady: false });

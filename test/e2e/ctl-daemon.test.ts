@@ -7,10 +7,10 @@ import { readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { EXIT, freePort, instanceIdFor, readStat, runtimePaths, scanInstance, waitFor } from '@tripod/core';
+import { EXIT, freePort, instanceGone, instanceIdFor, readStat, runtimePaths, scanInstance, waitFor } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
 import { BIN, FAST, cleanEnv, tempDir } from '../helpers/instance.js';
-import { STEADY, killIfAlive, nothingLeft, tripod } from './ctl-run.js';
+import { STEADY, killIfAlive, tripod } from './ctl-run.js';
 
 const dirs: string[] = [];
 const servers: Server[] = [];
@@ -58,7 +58,7 @@ test('--daemon detaches the cop, returns once it serves; a second start is a no-
   assert.equal(stop.code, 0, stop.stderr);
   assert.match(stop.stderr, new RegExp(`SIGTERM to cop PID ${pid}`));
   const paths = runtimePaths(dir);
-  assert.ok(nothingLeft(instanceIdFor(dir), paths), 'no process of the instance and no lock held after stop');
+  assert.ok(instanceGone(instanceIdFor(dir), paths), 'no process of the instance and no lock held after stop');
   const after = readStat(pid);
   assert.ok(after === null || after.state === 'Z', 'the cop is gone (or a zombie waiting for init to reap it)');
   const again = await tripod(['stop', '--runtime-dir', dir]);
@@ -76,7 +76,7 @@ test('--daemon on a port another process holds: the cop\'s exit code (5) and the
   assert.equal(start.code, EXIT.BIND, start.stderr);
   assert.match(start.stderr, /the cop exited with code 5 before the instance was ready/);
   assert.match(start.stderr, /ERR_PORT_IN_USE/);
-  assert.ok(nothingLeft(instanceIdFor(dir), runtimePaths(dir)));
+  assert.ok(instanceGone(instanceIdFor(dir), runtimePaths(dir)));
 });
 
 test('foreground start: the cop runs under ctl, SIGTERM to ctl stops the instance and ctl exits 0', async () => {
@@ -91,7 +91,7 @@ test('foreground start: the cop runs under ctl, SIGTERM to ctl stops the instanc
     await waitFor('a server answering', () => servingPid(port), 15_000);
     ctl.kill('SIGTERM');
     assert.equal(await exited, 0, output);
-    assert.ok(nothingLeft(instanceIdFor(dir), runtimePaths(dir)), output);
+    assert.ok(instanceGone(instanceIdFor(dir), runtimePaths(dir)), output);
     assert.match(output, /cop\[\d+\] info cop\.exit/, 'the cop wrote to the inherited terminal');
   } finally {
     killIfAlive(ctl.pid);

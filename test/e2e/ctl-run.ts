@@ -1,6 +1,6 @@
 // Running the tripod ctl binary in tests: a clean environment, captured output, a deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { TIERS, findLockHolder, scanInstance, type RuntimePaths } from '@tripod/core';
+import { waitUntil } from '@tripod/core';
 import { BIN, cleanEnv } from '../helpers/instance.js';
 
 export interface CtlResult {
@@ -47,19 +47,15 @@ export const STEADY = ['--probe-timeout-ms', '2000', '--probe-failures', '3'];
 
 /** Waits until `tripod status` says running (exit 0), i.e. every tier is up and answering. */
 export async function waitRunning(runtimeDir: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: CtlResult | null = null;
-  while (Date.now() < deadline) {
-    last = await tripod(['status', '--runtime-dir', runtimeDir]);
-    if (last.code === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const tries: CtlResult[] = [];
+  const running = await waitUntil(async () => {
+    const result = await tripod(['status', '--runtime-dir', runtimeDir]);
+    tries.push(result);
+    return result.code === 0;
+  }, { timeoutMs, intervalMs: 200 });
+  if (running) return;
+  const last = tries.at(-1);
   throw new Error(`instance at ${runtimeDir} not running within ${timeoutMs} ms:\n${last?.stdout}${last?.stderr}`);
-}
-
-/** True when no process of the instance is left and no lock of it is held. */
-export function nothingLeft(instance: string, paths: RuntimePaths): boolean {
-  return scanInstance(instance).filter((p) => p.state !== 'Z').length === 0 && TIERS.every((t) => findLockHolder(paths.lockFile(t)) === null);
 }
 
 /** Kills `pid` if it is still there (cleanup of processes a test started itself). */

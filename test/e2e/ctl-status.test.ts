@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { findLockHolder, scanInstance, waitFor } from '@tripod/core';
+import { findLockHolder, instanceGone, scanInstance, waitFor } from '@tripod/core';
 import { servingPid } from '../helpers/http.js';
 import { startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
-import { STEADY, killIfAlive, nothingLeft, tripod, waitRunning } from './ctl-run.js';
+import { STEADY, killIfAlive, tripod, waitRunning } from './ctl-run.js';
 
 const started: Instance[] = [];
 const dirs: string[] = [];
@@ -64,7 +64,7 @@ test('running 0, degraded 150 (server stopped), running again, unsupervised 151 
   const again = await tripod(['stop', ...dir]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /not running/);
-  assert.ok(nothingLeft(inst.instance, inst.paths));
+  assert.ok(instanceGone(inst.instance, inst.paths));
 });
 
 test('not running 3 (empty or missing runtime dir), unknown 4 (runtime dir is not a directory)', async () => {

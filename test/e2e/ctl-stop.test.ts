@@ -2,9 +2,9 @@
 // path, and the SIGKILL path when the cop cannot act on SIGTERM (SIGSTOPped).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { TIERS, readStat, waitFor } from '@tripod/core';
+import { TIERS, instanceGone, readStat, waitFor } from '@tripod/core';
 import { startInstance, cleanupAll, type Instance } from '../helpers/instance.js';
-import { nothingLeft, tripod } from './ctl-run.js';
+import { tripod } from './ctl-run.js';
 
 const started: Instance[] = [];
 after(async () => {
@@ -19,7 +19,7 @@ test('stop: SIGTERM to the cop, every process gone and every lock free, the cop 
   assert.equal(stop.code, 0, stop.stderr);
   assert.match(stop.stderr, new RegExp(`stopping: SIGTERM to cop PID ${inst.cop.pid}\\n.*stopped in`));
   assert.equal(await exited, 0, 'the cop stopped gracefully');
-  assert.ok(nothingLeft(inst.instance, inst.paths));
+  assert.ok(instanceGone(inst.instance, inst.paths));
 });
 
 test('stop --timeout: a cop that cannot act on SIGTERM is SIGKILLed with everything else, and ctl says so', async () => {
@@ -32,7 +32,7 @@ test('stop --timeout: a cop that cannot act on SIGTERM is SIGKILLed with everyth
   assert.equal(stop.code, 0, stop.stderr);
   assert.match(stop.stderr, /still running after 2 s: .*cop PID \d+.*; sending SIGKILL/);
   assert.match(stop.stderr, /stopped \(killed: /);
-  assert.ok(nothingLeft(inst.instance, inst.paths));
+  assert.ok(instanceGone(inst.instance, inst.paths));
   for (const pid of pids) {
     const stat = readStat(pid);
     assert.ok(stat === null || stat.state === 'Z', `PID ${pid} is gone`);

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { controlRequest, readJsonFile, waitFor } from '@tripod/core';
+import { controlRequest, waitFor } from '@tripod/core';
+import { statusFile } from '../helpers/status.js';
 import { startLoad } from '@tripod/chaos';
 import { servingPid } from '../helpers/http.js';
 import { FIXTURES, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
@@ -46,7 +47,7 @@ test('three graceful restarts under keep-alive and new-connection load fail noth
   assert.equal(failed, 0, JSON.stringify(summary.counts));
   assert.equal(new Set(pids).size, 4, 'every restart started a new server');
   assert.equal(await servingPid(inst.port), pids[3]);
-  const status = readJsonFile<{ lastDrain: { outcome: string } | null; servers: { role: string }[]; exitsByCause: Record<string, number> }>(inst.paths.statusFile)!;
+  const status = statusFile(inst)!;
   assert.equal(status.lastDrain?.outcome, 'success', 'the old server reported a successful drain');
   // Three replaced servers, plus the standby each restart replaced, exited because they were asked to.
   assert.ok((status.exitsByCause.requested ?? 0) >= 3, JSON.stringify(status.exitsByCause));

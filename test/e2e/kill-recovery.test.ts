@@ -2,10 +2,11 @@
 // through the kill sees no refused connection (the cop's sockets keep the kernel queue open).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { controlRequest, identify, isStillAlive, scanInstance, waitFor } from '@tripod/core';
+import { identify, isStillAlive, scanInstance, waitFor } from '@tripod/core';
 import { startLoad } from '@tripod/chaos';
 import { servingPid } from '../helpers/http.js';
 import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
+import { askStatus } from '../helpers/status.js';
 
 const started: Instance[] = [];
 after(async () => {
@@ -85,7 +86,7 @@ test('SIGKILL of manager and server together: nothing refused while both come ba
   assert.equal(summary.counts.timeout + summary.counts['http-5xx'] + summary.counts.error, 0, JSON.stringify(summary.counts));
   const procs = scanInstance(inst.instance).filter((p) => p.state !== 'Z');
   assert.equal(procs.filter((p) => p.tier === 'manager').length, 1, 'exactly one manager (the cop is the test child, not marked)');
-  const status = (await controlRequest(inst.paths.controlSocket, { cmd: 'status' }, 5000)) as { servers: { pid: number; role: string }[] };
+  const status = await askStatus(inst);
   const known = new Set(status.servers.map((s) => s.pid));
   assert.deepEqual(procs.filter((p) => p.tier === 'server' && !known.has(p.pid)), [], 'every server process is one the manager knows');
   assert.equal(status.servers.filter((s) => s.role === 'serving').length, 1);

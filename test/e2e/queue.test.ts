@@ -3,7 +3,8 @@
 // the clients retry them, so they are delayed, not refused.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { controlRequest, waitFor } from '@tripod/core';
+import { waitFor } from '@tripod/core';
+import { askStatus } from '../helpers/status.js';
 import { httpGet } from '../helpers/http.js';
 import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
 
@@ -11,11 +12,6 @@ const started: Instance[] = [];
 after(async () => {
   await cleanupAll(started);
 });
-
-interface QueueStatus {
-  listeners: { listener: string; queued: number | null; backlog: number }[];
-  backlog: number;
-}
 
 test('a queue deeper than the backlog delays clients and refuses none; status shows the depth', async () => {
   const BACKLOG = 4;
@@ -32,7 +28,7 @@ test('a queue deeper than the backlog delays clients and refuses none; status sh
     ),
   );
   const depth = await waitFor('the accept queue full, as status shows it', async () => {
-    const status = (await controlRequest(inst.paths.controlSocket, { cmd: 'status' }, 2000)) as QueueStatus;
+    const status = await askStatus(inst, 2000);
     const row = status.listeners[0]!;
     return row.queued !== null && row.queued >= BACKLOG ? row : null;
   }, 10_000);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { findLockHolder, freePort, identify, instanceIdFor, isStillAlive, runtimePaths, scanInstance, waitFor } from '@tripod/core';
-import { startLoad } from '@tripod/chaos';
+import { startLoad, type Load } from '@tripod/chaos';
 import { httpGet, servingPid, type Reply } from '../helpers/http.js';
 import { BIN, FAST, ROOT, tempDir } from '../helpers/instance.js';
 import { SYSTEMD_ENV, environNames, hasCommand, killAllAndRemove, startNotifyListener } from './systemd-helpers.js';
@@ -27,6 +27,39 @@ interface Activated {
   readonly exited: Promise<number | null>;
   holder(tier: 'cop' | 'manager' | 'server'): number | null;
   output(): string;
+}
+
+/** Load through `port` (new and keep-alive connections), counting successes; resolves once it runs. */
+async function startCountedLoad(port: number): Promise<Load & { ok(): number }> {
+  let ok = 0;
+  const load = startLoad({ port, newConnectionWorkers: 3, keepAliveWorkers: 2, durationMs: 30_000, timeoutMs: 10_000 }, (r) => {
+    if (r.outcome === 'ok') ok++;
+  });
+  await waitFor('load running', () => ok >= 20, 5000);
+  return Object.assign(load, { ok: () => ok });
+}
+
+/** SIGKILLs `manager` and waits for a new manager, and a new server (not `oldServer`) holding server.lock and answering. */
+async function killManagerAndAwaitReplacement(port: number, holder: (tier: 'manager' | 'server') => number | null, manager: number, oldServer: number): Promise<void> {
+  process.kill(manager, 'SIGKILL');
+  await waitFor('a new manager', () => {
+    const pid = holder('manager');
+    return pid !== null && pid !== manager;
+  }, 10_000);
+  await waitFor('a new server answering', async () => {
+    const pid = await servingPid(port);
+    return pid !== null && pid !== oldServer && pid === holder('server');
+  }, 10_000);
+}
+
+/** 100 more successful requests, then the load stops: nothing was refused, nothing failed but by a reset. */
+async function finishCleanly(load: Load & { ok(): number }): Promise<void> {
+  const target = load.ok() + 100;
+  await waitFor('100 more successful requests', () => load.ok() >= target, 10_000);
+  load.stop();
+  const summary = await load.done;
+  assert.equal(summary.counts.refused, 0, JSON.stringify(summary.counts));
+  assert.equal(summary.counts.timeout + summary.counts['http-5xx'] + summary.counts.error, 0, JSON.stringify(summary.counts));
 }
 
 /** systemd-socket-activate listening on `port`, which execs the cop on the first connection. */
@@ -80,29 +113,12 @@ test('the cop serves through the socket systemd passed; early clients are queued
     assert.deepEqual(leaked, [], `${tier} inherited ${leaked.join(', ')}`);
   }
 
-  let ok = 0;
-  const load = startLoad({ port, newConnectionWorkers: 3, keepAliveWorkers: 2, durationMs: 30_000, timeoutMs: 10_000 }, (r) => {
-    if (r.outcome === 'ok') ok++;
-  });
-  await waitFor('load running', () => ok >= 20, 5000);
+  const load = await startCountedLoad(port);
   const oldManager = a.holder('manager')!;
   const oldServer = identify(a.holder('server')!)!;
-  process.kill(oldManager, 'SIGKILL');
-  await waitFor('a new manager', () => {
-    const pid = a.holder('manager');
-    return pid !== null && pid !== oldManager;
-  }, 10_000);
-  await waitFor('a new server answering', async () => {
-    const pid = await servingPid(port);
-    return pid !== null && pid !== oldServer.pid && pid === a.holder('server');
-  }, 10_000);
+  await killManagerAndAwaitReplacement(port, a.holder, oldManager, oldServer.pid);
   await waitFor('the old server gone', () => !isStillAlive(oldServer), 10_000);
-  const target = ok + 100;
-  await waitFor('100 more successful requests', () => ok >= target, 10_000);
-  load.stop();
-  const summary = await load.done;
-  assert.equal(summary.counts.refused, 0, JSON.stringify(summary.counts));
-  assert.equal(summary.counts.timeout + summary.counts['http-5xx'] + summary.counts.error, 0, JSON.stringify(summary.counts));
+  await finishCleanly(load);
   await stopAndCheck(a);
 });
 
@@ -148,11 +164,7 @@ test('a cop restart under socket activation: the socket never closes, the new co
   const firstCop = started[0]!;
   assert.equal(holder('cop'), firstCop);
 
-  let ok = 0;
-  const load = startLoad({ port, newConnectionWorkers: 3, keepAliveWorkers: 2, durationMs: 30_000, timeoutMs: 10_000 }, (r) => {
-    if (r.outcome === 'ok') ok++;
-  });
-  await waitFor('load running', () => ok >= 20, 5000);
+  const load = await startCountedLoad(port);
 
   const manager = holder('manager')!;
   const server = holder('server')!;
@@ -162,26 +174,13 @@ test('a cop restart under socket activation: the socket never closes, the new co
     return pid !== null && pid !== firstCop ? pid : null;
   }, 10_000);
   assert.equal(secondCop, started.at(-1));
-  await waitFor('requests served across the cop restart', () => ok >= 100, 10_000);
+  await waitFor('requests served across the cop restart', () => load.ok() >= 100, 10_000);
   assert.equal(holder('manager'), manager, 'the manager was adopted, not replaced');
   assert.equal(holder('server'), server, 'the server was left alone');
 
   // The adopting cop never bound anything: a manager it starts must get systemd's socket.
-  process.kill(manager, 'SIGKILL');
-  await waitFor('a new manager', () => {
-    const pid = holder('manager');
-    return pid !== null && pid !== manager;
-  }, 10_000);
-  await waitFor('a new server answering', async () => {
-    const pid = await servingPid(port);
-    return pid !== null && pid !== server && pid === holder('server');
-  }, 10_000);
-  const target = ok + 100;
-  await waitFor('100 more successful requests', () => ok >= target, 10_000);
-  load.stop();
-  const summary = await load.done;
-  assert.equal(summary.counts.refused, 0, JSON.stringify(summary.counts));
-  assert.equal(summary.counts.timeout + summary.counts['http-5xx'] + summary.counts.error, 0, JSON.stringify(summary.counts));
+  await killManagerAndAwaitReplacement(port, holder, manager, server);
+  await finishCleanly(load);
 
   unit.kill('SIGTERM');
   assert.equal(await exited, 0, out);

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findLockHolder, freePort, instanceGone, instanceIdFor, runtimePaths, scanInstance, waitFor, type RuntimePaths, type Tier } from '@tripod/core';
+import { findLockHolder, freePort, instanceGone, instanceIdFor, runtimePaths, scanInstance, waitFor, withoutTripodEnv, type RuntimePaths, type Tier } from '@tripod/core';
 import { servingPid } from './http.js';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -28,9 +28,7 @@ export function tempDir(prefix = 'tripod-test-'): string {
 
 /** A clean environment: no TRIPOD_* from the caller leaks into the instance. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TRIPOD_') && !k.startsWith('NODE_TEST')) env[k] = v;
-  return { ...env, ...extra };
+  return { ...withoutTripodEnv(process.env, ['NODE_TEST']), ...extra };
 }
 
 export interface Instance {

@@ -1,6 +1,6 @@
 // SIGHUP: reload the configuration from its sources, apply what can change live, hand the result to
 // the manager, and report which changes need a restart (in cop-status.json and the log).
-import { controlRequest, diffConfig, type Log, type RuntimePaths, type TripodConfig } from '@tripod/core';
+import { controlCall, diffConfig, parseReloadReply, type Log, type RuntimePaths, type TripodConfig } from '@tripod/core';
 import type { ReloadReport } from './cop-status.js';
 import type { Cop } from './cop.js';
 
@@ -12,7 +12,7 @@ export async function reloadCop(cop: Cop, loadConfig: () => TripodConfig, paths:
     log.setLevel(change.next.logLevel);
     let error: string | null = null;
     try {
-      await controlRequest(paths.controlSocket, { cmd: 'reload', args: { config: change.next } }, change.next.probeTimeoutMs * 5);
+      await controlCall(paths.controlSocket, { cmd: 'reload', args: { config: change.next } }, change.next.probeTimeoutMs * 5, parseReloadReply);
     } catch (err) {
       error = `manager did not take the new configuration: ${(err as Error).message}`;
     }

@@ -45,3 +45,4 @@ export * from './exec/keeper-socket.js';
 export * from './toolbox/wait.js';
 export * from './toolbox/free-port.js';
 export * from './toolbox/instance-gone.js';
+export * from './toolbox/clean-env.js';

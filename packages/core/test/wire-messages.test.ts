@@ -1,7 +1,7 @@
 // The message contracts: the manager <-> server IPC and the ping reply. Valid, invalid, unknown.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parsePingReply } from '../src/wire/control.js';
+import { parseAcceptedReply, parsePingReply, parseReloadReply } from '../src/wire/control.js';
 import { GO, parseManagerMessage, parseServerMessage } from '../src/wire/server-ipc.js';
 import type { Parsed } from '../src/wire/check.js';
 
@@ -43,4 +43,11 @@ test('a ping reply parses; one off the contract is refused', () => {
   assert.match(error(parsePingReply({ pid: 5, serverExpected: 'yes', serverPid: null })), /serverExpected: expected true or false/);
   assert.match(error(parsePingReply({ pid: 5, serverExpected: true })), /serverPid: expected an integer, got nothing/);
   error(parsePingReply(null));
+});
+
+test('the accepted and reload replies parse; off the contract they are refused', () => {
+  assert.deepEqual(value(parseAcceptedReply({ accepted: 'server-drain' })), { accepted: 'server-drain' });
+  assert.match(error(parseAcceptedReply({ accepted: 'format-disk' })), /accepted reply\.accepted/);
+  assert.deepEqual(value(parseReloadReply({ reopenedLogs: true, configApplied: false })), { reopenedLogs: true, configApplied: false });
+  assert.match(error(parseReloadReply({ reopenedLogs: true })), /configApplied: expected true or false, got nothing/);
 });

@@ -3,6 +3,7 @@
 import { isTripodError } from '@tripod/core/errors';
 import { acquireLock, type HeldLock } from '@tripod/core/lock/lockfile';
 import type { Log } from '@tripod/core/log/logger';
+import { waitUntil } from '@tripod/core/toolbox/wait';
 
 const LOCK_RETRY_MS = 25;
 
@@ -11,15 +12,16 @@ const LOCK_RETRY_MS = 25;
  * starts). `pid` is what the file names: this process, or the program a keeper keeps.
  */
 export async function takeServerLock(path: string, log: Log, pid: number = process.pid): Promise<HeldLock> {
-  for (;;) {
+  const lock = await waitUntil(async () => {
     try {
       return await acquireLock(path, pid);
     } catch (err) {
       if (!isTripodError(err, 'ERR_LOCK_HELD')) throw err;
       log.debug('server.lock-wait', { holder: err.details.holder });
-      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+      return null;
     }
-  }
+  }, { timeoutMs: Infinity, intervalMs: LOCK_RETRY_MS });
+  return lock!; // no deadline: the manager kills a predecessor that outlives its drain
 }
 
 /** Resolves at the first SIGTERM/SIGINT; later ones are ignored, so a second signal cannot cut a drain short. */

@@ -13,7 +13,8 @@ function spawnScript(script: string, args: readonly string[]): ChildProcess {
   return spawn(process.execPath, [join(TARGETS, script), ...args], { env: cleanEnv(), stdio: ['ignore', 'ignore', 'inherit'], detached: true });
 }
 
-function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+/** Sends `sig` to the child's process group (it leads one: spawned detached); gone is fine. */
+export function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, sig);
@@ -22,7 +23,8 @@ function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
-function exited(child: ChildProcess): Promise<void> {
+/** Resolves once the child has exited. */
+export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULTS, TIERS, findLockHolder, freePort, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, scanInstance, servingPid, waitFor, type Tier } from '@tripod/core';
+import { DEFAULTS, TIERS, findLockHolder, freePort, instanceGone, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, scanInstance, servingPid, waitFor, type Tier } from '@tripod/core';
 import { cleanEnv } from './env.js';
 import type { Injected, TripodTarget } from './model.js';
 import { ageMs, isAlive } from './proc.js';
@@ -140,7 +140,7 @@ export async function startTripod(extraArgs: readonly string[] = []): Promise<Tr
         signal(p.pid, 'SIGKILL');
         signal(p.pid, 'SIGCONT');
       }
-      await waitFor('instance processes gone', () => scanInstance(instance).every((p) => p.state === 'Z'), 5000).catch(() => undefined);
+      await waitFor('instance gone', () => instanceGone(instance, paths), 5000).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,14 +1,15 @@
 // Where start-up time goes: spawn → first success of the bare application and of tripod-server started
 // exactly as its manager starts it (`--config-json … --inherited-fds 1`, a bound socket at fd 3), the
 // packages the server loads before its first listen() (module trace), and what importing each costs.
-import { execFileSync, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type StdioOptions } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { bindServerHandle, freePort, validateConfig, waitFor } from '@tripod/core';
+import { bindServerHandle, freePort, readJsonFile, validateConfig, waitFor } from '@tripod/core';
 import { answeringPid } from '../lib/http-get.js';
 import { cleanEnv } from '../lib/env.js';
+import { exited, killGroup } from '../lib/plain.js';
 import { APP } from '../lib/tripod.js';
 import type { BootResult, BootTrace, Progress } from '../lib/model.js';
 import { median } from '../lib/stats.js';
@@ -19,23 +20,6 @@ const SERVER_BIN = join(ROOT, 'packages/server/dist/src/bin.js');
 /** Packages whose import cost is always shown (the usual suspects), besides what the trace finds. */
 const SUSPECTS = ['yargs', 'winston', 'fs-ext', '@tripod/core'];
 
-function killGroup(child: ChildProcess): Promise<void> {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // gone
-  }
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-}
-
-function readJson(path: string): BootTrace | null {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as BootTrace;
-  } catch {
-    return null;
-  }
-}
-
 /** ms from spawn to the first 200 on `port` (polled every 2 ms); then the process group is killed. */
 async function spawnToFirstOk(args: readonly string[], port: number, stdio: StdioOptions = 'ignore', env: NodeJS.ProcessEnv = cleanEnv()): Promise<number> {
   const t0 = performance.now();
@@ -44,10 +28,11 @@ async function spawnToFirstOk(args: readonly string[], port: number, stdio: Stdi
     await waitFor('first success', () => answeringPid(port, '/', 1000), 10_000, 2);
     const ms = performance.now() - t0;
     const traceFile = env.BENCH_TRACE_FILE;
-    if (traceFile) await waitFor('trace written', () => readJson(traceFile), 3000, 10);
+    if (traceFile) await waitFor('trace written', () => readJsonFile<BootTrace>(traceFile), 3000, 10);
     return ms;
   } finally {
-    await killGroup(child);
+    killGroup(child, 'SIGKILL');
+    await exited(child);
   }
 }
 
@@ -81,7 +66,7 @@ async function trace(run: Run): Promise<BootTrace> {
   const file = join(dir, 'trace.json');
   try {
     await run(['--import', join(TARGETS, 'trace-preload.js')], { ...cleanEnv(), BENCH_TRACE_FILE: file });
-    const traced = readJson(file);
+    const traced = readJsonFile<BootTrace>(file);
     if (traced === null) throw new Error(`no start-up trace was written to ${file}`);
     return traced;
   } finally {

@@ -1,6 +1,6 @@
 // Watching a fault get repaired: poll the lock holders, their /proc state and a heartbeat through the
 // listening socket, noting when the service is back and when every tier is, up to a deadline.
-import { TIERS, findLockHolder, readStat, servingServerPid, type RuntimePaths, type Tier } from '@tripod/core';
+import { TIERS, findLockHolder, readStat, servingServerPid, waitUntil, type RuntimePaths, type Tier } from '@tripod/core';
 import { NO_ANSWER, missingForRepair, missingForService, type FaultInProgress, type HealthView, type HolderView } from '../analysis/recovery-rule.js';
 
 export const RECOVERY_POLL_MS = 50;
@@ -45,7 +45,7 @@ export async function watchFault(ctx: HealthContext, fault: () => FaultInProgres
   let missing: string[] = ['not looked yet'];
   let served: number | null = null;
   let unanswered = 0;
-  while (Date.now() < deadline && !aborted()) {
+  const repaired = await waitUntil(async (): Promise<WatchResult | null> => {
     const view = await observeHealth(ctx);
     const now = Date.now();
     served = view.heartbeatPid;
@@ -58,8 +58,7 @@ export async function watchFault(ctx: HealthContext, fault: () => FaultInProgres
     if (serviceMissing.length === 0) recoveredAt ??= now;
     else if (serviceMissing.some((m) => m !== NO_ANSWER) || unanswered >= OUTAGE_CONFIRMATIONS) recoveredAt = null;
     missing = missingForRepair(view, f);
-    if (missing.length === 0) return { recoveredAt: recoveredAt ?? now, repairedAt: now, endedAt: now, servedAfter: served, missing };
-    await new Promise((resolve) => setTimeout(resolve, RECOVERY_POLL_MS));
-  }
-  return { recoveredAt, repairedAt: null, endedAt: Date.now(), servedAfter: served, missing };
+    return missing.length === 0 ? { recoveredAt: recoveredAt ?? now, repairedAt: now, endedAt: now, servedAfter: served, missing } : null;
+  }, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: RECOVERY_POLL_MS, aborted });
+  return repaired ?? { recoveredAt, repairedAt: null, endedAt: Date.now(), servedAfter: served, missing };
 }

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TripodError, findLockHolder, freePort, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, tierBinary, type RuntimePaths } from '@tripod/core';
+import { TripodError, findLockHolder, freePort, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, tierBinary, withoutTripodEnv, type RuntimePaths } from '@tripod/core';
 import type { ChaosOptions } from '../cli/options.js';
 
 export interface Setup {
@@ -21,7 +21,7 @@ export interface Setup {
 
 /** The caller's environment without TRIPOD_* (no config override leaks into the instance). */
 export function cleanEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('TRIPOD_') && !k.startsWith('NODE_TEST')));
+  return withoutTripodEnv(env, ['NODE_TEST']);
 }
 
 /** The port a running instance serves on, from the manager's status.json. */

@@ -1,7 +1,7 @@
 // The control-socket boundary (ctl, cop -> manager): one JSON request per line, one JSON response per
 // line. The results of `ping` and `status` are typed here too; `status` is manager-status.ts.
 import { TripodError } from '../errors.js';
-import { bool, int, isRecord, nullable, parseWith, shape, type Parsed } from './check.js';
+import { bool, int, isRecord, nullable, oneOf, parseWith, shape, type Parsed } from './check.js';
 
 export const CONTROL_COMMANDS = ['ping', 'status', 'metrics', 'reload', 'server-start', 'server-stop', 'server-restart', 'server-drain', 'stop'] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
@@ -74,4 +74,14 @@ export function parseResponse(line: string): Parsed<ControlResponse> {
 /** The result of `ping`, or ERR_WIRE_INVALID. */
 export function parsePingReply(value: unknown): Parsed<PingReply> {
   return parseWith('ping reply', value, shape<PingReply>({ pid: int, serverExpected: bool, serverPid: nullable(int) }));
+}
+
+/** The result of `server-start`, `server-stop`, `server-drain`, `server-restart` and `stop`, or ERR_WIRE_INVALID. */
+export function parseAcceptedReply(value: unknown): Parsed<AcceptedReply> {
+  return parseWith('accepted reply', value, shape<AcceptedReply>({ accepted: oneOf(CONTROL_COMMANDS) }));
+}
+
+/** The result of `reload`, or ERR_WIRE_INVALID. */
+export function parseReloadReply(value: unknown): Parsed<ReloadReply> {
+  return parseWith('reload reply', value, shape<ReloadReply>({ reopenedLogs: bool, configApplied: bool }));
 }

@@ -1,5 +1,5 @@
 // tripod server start|stop|restart|drain: the manager's server commands over the control socket.
-import { controlRequest, findLockHolder, type ControlCommand } from '@tripod/core';
+import { controlCall, findLockHolder, parseAcceptedReply, type ControlCommand } from '@tripod/core';
 import type { CtlCommand } from '../command.js';
 import { JSON_OPTION } from '../command.js';
 import { ctlContext } from '../context.js';
@@ -27,7 +27,7 @@ export const serverCommand: CtlCommand = {
     const action = argv.action as (typeof ACTIONS)[number];
     const cmd = `server-${action}` as ControlCommand;
     try {
-      const result = await controlRequest(ctl.paths.controlSocket, { cmd }, COMMAND_TIMEOUT_MS);
+      const result = await controlCall(ctl.paths.controlSocket, { cmd }, COMMAND_TIMEOUT_MS, parseAcceptedReply);
       if (argv.json) printJson(result);
       else out(`manager accepted ${cmd}`);
       return CTL_EXIT.OK;

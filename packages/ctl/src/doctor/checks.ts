@@ -3,7 +3,7 @@ import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  TIERS, acquireLock, controlRequest, describeLockContent, findLockHolder, hasProcfs, probeLock, readEnviron, readProcLocks, systemErrorCode,
+  TIERS, acquireLock, controlCall, describeLockContent, findLockHolder, hasProcfs, parsePingReply, probeLock, readEnviron, readProcLocks, systemErrorCode,
   type RuntimePaths,
 } from '@tripod/core';
 import { fail, pass, type CheckResult } from './check.js';
@@ -85,7 +85,7 @@ export async function checkControlSocket(paths: RuntimePaths): Promise<CheckResu
   const holder = findLockHolder(paths.lockFile('manager'));
   if (holder === null) return fail(name, `stale: ${path} exists but no manager holds manager.lock`, `harmless, the next manager replaces it; to clear it: rm ${path}`);
   try {
-    await controlRequest(path, { cmd: 'ping' }, 1500);
+    await controlCall(path, { cmd: 'ping' }, 1500, parsePingReply);
     return pass(name, `manager PID ${holder} answers`);
   } catch (err) {
     return fail(name, `manager PID ${holder} holds the lock but does not answer: ${(err as Error).message}`, 'the cop replaces a wedged manager within a few checks; if it does not, tripod stop and start');
