@@ -37,12 +37,13 @@ test('a program that forks a child and exits is a death: the child is killed, th
 });
 
 test('--exec-watchdog-ms: a program that sends WATCHDOG=1 lives, one that does not is killed', async () => {
-  const fed = await startExec([node, SD_SERVER, '--watchdog'], { args: ['--no-standby', '--exec-watchdog-ms', '600'] });
+  // The fed program pings every 750 ms for a 3 s watchdog: a loaded machine may delay a ping, not four.
+  const fed = await startExec([node, SD_SERVER, '--watchdog'], { args: ['--no-standby', '--exec-watchdog-ms', '3000'] });
   started.push(fed);
   const unfed = await startExec([node, SD_SERVER], { args: ['--no-standby', '--exec-watchdog-ms', '600'], ready: false });
   started.push(unfed);
   await waitFor('the unfed program killed by its keeper', () => serverLogEvents(unfed, 'exec.kill').some((r) => String(r.reason).includes('WATCHDOG')), 10_000, 100);
-  assert.equal(readEnviron(keeperAndProgram(fed)!.program)?.get('WATCHDOG_USEC'), '600000');
+  assert.equal(readEnviron(keeperAndProgram(fed)!.program)?.get('WATCHDOG_USEC'), '3000000');
   assert.deepEqual(serverLogEvents(fed, 'exec.kill'), [], 'the fed program was never killed');
   assert.equal(serverLogEvents(fed, 'exec.start').length, 1);
 });
