@@ -202,6 +202,8 @@ export async function runKeeper(options: ServerOptions): Promise<number> {
     event = await Promise.race([pending.then((l): Event => ({ type: 'locked', lock: l })), exitedEvent, stopEvent]);
     if (event.type === 'locked') {
       lock = event.lock;
+      // A lock file deleted or replaced under the keeper is taken again, naming the program, as the Node host does.
+      lock.watch((what, fields) => log[what === 'lock.retaken' ? 'warn' : 'error'](what, fields));
       log.info('server.locked', { slot, programPid, holder: process.pid });
       tellManager({ type: 'locked', pid: process.pid });
       event = await Promise.race([exitedEvent, stopEvent]);
