@@ -73,7 +73,8 @@ test('exec pool: gunicorn --servers 2 runs two programs on one socket; SIGKILL o
   await waitFor('load running', () => ok >= 50, 10_000);
   process.kill(first[1]!.program, 'SIGKILL');
   const second = await slotsServing(inst, new Set([first[1]!.keeper]));
-  assert.equal(second[0]!.keeper, first[0]!.keeper, 'slot 0 untouched');
+  const decisions = () => inst.output().split('\n').filter((l) => /kill|hang|wedged|busy|exit/.test(l) && !l.includes(' debug ')).slice(-20).join('\n');
+  assert.equal(second[0]!.keeper, first[0]!.keeper, `slot 0 untouched; the instance's decisions:\n${decisions()}`);
   assert.notEqual(second[1]!.program, first[1]!.program);
   const mark = ok;
   await waitFor('load through both slots again', () => ok >= mark + 100, 15_000);
@@ -83,6 +84,6 @@ test('exec pool: gunicorn --servers 2 runs two programs on one socket; SIGKILL o
   // The SIGKILL may reset what its program had accepted at that instant (invariant 2): at most one per load worker.
   assert.ok(failures.every((f) => f.startsWith('reset/')) && failures.length <= 6, `failures: ${failures.join(', ')}`);
   const kills = readJsonFile<{ kills?: Record<string, Record<string, number>> }>(inst.paths.copStatusFile)?.kills ?? {};
-  assert.deepEqual(kills.server ?? {}, {}, 'the cop killed no keeper: the slot was refilled by the manager');
+  assert.deepEqual(kills.server ?? {}, {}, `the cop killed no keeper: the slot was refilled by the manager\n${decisions()}`);
   assert.equal(await inst.stop(), 0);
 });

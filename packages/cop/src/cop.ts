@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import {
   describeProcess, findLockHolder, findSlotHolders, isInstanceTier, isKeeper, livenessSocketPath, probeHeartbeat, probeKeeper, probeLiveness, sweepLivenessSockets,
-  type Log, type ProbeResult, type RuntimePaths, type TripodConfig,
+  type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatusState } from './cop-status.js';
 import { decideCheck, holderToken, INITIAL_CHECK_STATE, keeperAnswer, poolAnswer, type CheckAction, type CheckState } from './check-policy.js';
@@ -125,15 +125,16 @@ export class Cop {
     const keeper = serverHolder !== null && isKeeper(config.runtimeDir, serverHolder);
     // The probes run side by side: a heartbeat waiting behind an overloaded server's queue must
     // not delay the liveness answer the hang decision rests on.
-    const [ping, liveness, answer, othersLiveness] = await Promise.all([
+    const [ping, liveness, answer, kept, othersLiveness] = await Promise.all([
       managerHolder !== null ? pingManager(paths.controlSocket, config.probeTimeoutMs) : null,
       serverHolder !== null ? probeLiveness(livenessSocketPath(paths.dir, serverHolder), livenessMs) : null,
-      serverHolder === null ? null : keeper ? probeKeeper(config.runtimeDir, serverHolder, config.probeTimeoutMs) : probeHeartbeat(config.listen[0]!, config.probeTimeoutMs),
+      serverHolder !== null && !keeper ? probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null,
+      serverHolder !== null && keeper ? probeKeeper(config.runtimeDir, serverHolder, config.probeTimeoutMs) : null,
       Promise.all(holders.slice(1).map((pid) => probeLiveness(livenessSocketPath(paths.dir, pid), livenessMs))),
     ]);
     const others = holders.slice(1).map((holder, i) => ({ holder, liveness: othersLiveness[i] ?? null }));
     const token = serverHolder === null ? null : holderToken(this.check, { serverHolder, liveness });
-    const heard = answer === null || !keeper ? (answer as ProbeResult<string> | null) : keeperAnswer(answer as ProbeResult<number>, token);
+    const heard = kept !== null ? keeperAnswer(kept, token) : answer;
     const probe = serverHolder === null ? heard : poolAnswer(heard, token, this.check, others);
     if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
     if (probe?.ok && serverHolder !== null && probe.value === holderToken(this.check, { serverHolder, liveness })) {

@@ -8,7 +8,7 @@ import { formatLivenessReport, parseLivenessReport } from '@tripod/core/wire/liv
 import { decodeRelayLine, parseNotify } from '../src/exec/notify-message.js';
 import { preludeArgv, PRELUDE_EXIT } from '../src/exec/prelude.js';
 import { ENV_KEEPER, programEnv } from '../src/exec/program.js';
-import { findAcceptedInode, httpStatusOk, parseChildren, socketInode } from '../src/exec/proof.js';
+import { findAcceptedInode, httpStatusOk, isWaitingForConnections, parseChildren, socketInode } from '../src/exec/proof.js';
 
 test('notify datagrams: READY, STOPPING, WATCHDOG, STATUS, MAINPID, unknown lines ignored', () => {
   const m = parseNotify('READY=1\nSTATUS=Gunicorn arbiter booted\nFOO=bar\nMAINPID=4242\nWATCHDOG=1');
@@ -121,4 +121,13 @@ test("the keeper's liveness report: progress is the later of its last proof and 
   const parsed = parseLivenessReport(formatLivenessReport(report).trim());
   assert.ok(parsed.ok);
   assert.deepEqual(parsed.value, { version: 1, pid: 42, token: 'abc', progressAgeMs: 2500, turns: 7, lagMs: 0, inflight: 0, started: 0, completed: 0, oldestInflightMs: 0 });
+});
+
+test('waiting for connections: asleep in accept, poll, select or epoll; not stopped, running, in a futex, or with a hidden wchan', () => {
+  for (const wchan of ['inet_csk_accept', 'do_select', 'do_sys_poll', 'ep_poll\n']) assert.equal(isWaitingForConnections('S', wchan), true, wchan);
+  assert.equal(isWaitingForConnections('T', 'do_select'), false, 'stopped');
+  assert.equal(isWaitingForConnections('R', '0'), false, 'running: spinning or busy');
+  assert.equal(isWaitingForConnections('S', 'futex_wait_queue'), false, 'a deadlock');
+  assert.equal(isWaitingForConnections('S', '0'), false, 'the kernel hides wchan');
+  assert.equal(isWaitingForConnections(undefined, ''), false, 'gone');
 });

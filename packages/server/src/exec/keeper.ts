@@ -25,7 +25,7 @@ import { serveLiveness } from './liveness.js';
 import { serveProgress } from './progress-socket.js';
 import type { NotifyMessage } from './notify-message.js';
 import { notifySocketAddress, openNotifySocket } from './notify-socket.js';
-import { descendants, prove, type ProofTarget } from './probe.js';
+import { descendants, prove, waitsForConnections, type ProofTarget } from './probe.js';
 import { ENV_KEEPER, leftovers, OutputLog, signalQuietly, startProgram } from './program.js';
 
 const READY_PROBE_PAUSE_MS = 50;
@@ -105,7 +105,9 @@ class Kept {
     const every = Math.max(50, Math.floor(this.config.checkIntervalMs / 2));
     while (this.health.ready && !this.health.stopping) {
       const outcome = await prove(this.proofTarget(), this.health.staleMs);
-      if (outcome.result === 'proven') {
+      // In a pool a proof may only ever reach the other members; an idle program of ours still shows it can accept.
+      const idle = outcome.result === 'elsewhere' && waitsForConnections(this.pid);
+      if (outcome.result === 'proven' || idle) {
         this.health = { ...this.health, lastProofAt: Date.now(), lastProofError: null };
         this.turns++;
       } else this.health = { ...this.health, lastProofError: outcome.result === 'failed' ? outcome.error : 'accepted by another process' };

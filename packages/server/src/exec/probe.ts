@@ -5,7 +5,8 @@ import { connect, type Socket } from 'node:net';
 import type { Listener } from '@tripod/core/config/config';
 import type { ReadyMode } from '@tripod/core/exec/exec-config';
 import { probeHost } from '@tripod/core/heartbeat';
-import { findAcceptedInode, httpStatusOk, parseChildren, socketInode, type ProofOutcome } from './proof.js';
+import { readStat } from '@tripod/core/proc/read';
+import { findAcceptedInode, httpStatusOk, isWaitingForConnections, parseChildren, socketInode, type ProofOutcome } from './proof.js';
 
 const POLL_MS = 5;
 
@@ -116,7 +117,7 @@ export function proveOnce(target: ProofTarget, timeoutMs: number): Promise<Proof
   });
 }
 
-/** Probes until one connection proves the program answers, or fails, or the time is up (connections taken by another process are retried). */
+/** Probes until one connection proves the program answers, or fails, or the time is up (connections taken by another process are retried: 'elsewhere' when all were). */
 export async function prove(target: ProofTarget, timeoutMs: number): Promise<ProofOutcome> {
   const deadline = Date.now() + timeoutMs;
   let last: ProofOutcome = { result: 'failed', error: 'no attempt' };
@@ -124,5 +125,15 @@ export async function prove(target: ProofTarget, timeoutMs: number): Promise<Pro
     last = await proveOnce(target, Math.max(10, deadline - Date.now()));
     if (last.result !== 'elsewhere') return last;
   }
-  return last.result === 'elsewhere' ? { result: 'failed', error: 'every probe connection was accepted by another process' } : last;
+  return last;
+}
+
+/**
+ * True when a process of the program's tree sleeps waiting for connections. In a pool every member
+ * accepts on the same socket, and a busy member wins every race for the proof connection against an
+ * idle one: a proof that only reached others ('elsewhere') then still shows progress if the program
+ * waits for connections (docs/exec.md).
+ */
+export function waitsForConnections(root: number): boolean {
+  return descendants(root).some((pid) => isWaitingForConnections(readStat(pid)?.state, readOr(`/proc/${pid}/wchan`)));
 }

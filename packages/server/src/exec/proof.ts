@@ -55,3 +55,15 @@ export function httpStatusOk(head: string): boolean | null {
   const status = Number(match[1]);
   return status >= 200 && status < 400;
 }
+
+/** Where a process sleeps when it waits for a connection: accept, poll, select, epoll (its /proc/PID/wchan). */
+const WAITING_FOR_CONNECTIONS = /accept|poll|select/;
+
+/**
+ * Whether a process (its /proc/PID/stat state and /proc/PID/wchan) is asleep waiting for connections:
+ * idle, not hung. A stopped (T), running (R: spinning, or busy) or otherwise blocked (a futex: deadlock)
+ * process is not; an unknown wchan ("0", empty: the kernel hides it) proves nothing either.
+ */
+export function isWaitingForConnections(state: string | undefined, wchan: string): boolean {
+  return state === 'S' && WAITING_FOR_CONNECTIONS.test(wchan.trim());
+}
