@@ -154,6 +154,8 @@ test('--stall-kill-ms opts in: a server whose requests all stay stuck that long 
   for (let i = 0; i < 2; i++) void httpGet(inst.port, '/stuck', '127.0.0.1', 60_000).catch(() => undefined);
   await waitFor('the stalled server gone and replaced', async () => !isStillAlive(server) && inst.holder('server') !== null, 20_000, 100);
   assert.ok(Date.now() - stuckAt >= 4000, 'not before the stall reached --stall-kill-ms');
+  // The cop writes cop-status.json at the end of the cycle that killed it.
+  await waitFor('the stall kill counted in cop-status.json', () => copStatus(inst).kills?.server?.stall === 1, 5000).catch(() => undefined);
   assert.equal(copStatus(inst).kills?.server?.stall, 1, inst.output());
   assert.match(inst.output(), /kill\.decide .*reason=2 requests in flight, none completed for/);
   assert.equal((await httpGet(inst.port, '/')).body, 'ok\n');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { controlRequest, findSlotHolders, readJsonFile, waitFor } from '@tripod/core';
+import { controlRequest, findSlotHolders, readJsonFile, readStat, waitFor } from '@tripod/core';
 import { startLoad } from '@tripod/chaos';
 import { writeFileSync } from 'node:fs';
 import { FIXTURES, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
@@ -19,7 +19,7 @@ interface PoolStatus {
   phase: string;
   memoryReplacements: number;
   slots: { slot: number; phase: string; pid: number | null; restarts: number; memoryReplacements: number }[];
-  servers: { role: string; slot: number | null; standbyReady: boolean }[];
+  servers: { pid: number | null; role: string; slot: number | null; startedAt: number; standbyReady: boolean }[];
 }
 
 const status = (inst: Instance) => readJsonFile<PoolStatus>(inst.paths.statusFile);
@@ -130,10 +130,17 @@ test('N=2: a SIGSTOPped server is found on its own liveness and replaced within 
   let frozenAt = 0;
   try {
     await waitFor('load running', () => records.length >= 30, 5000);
-    frozenAt = Date.now();
+    // The bound holds once the cop's start grace (5 s by default) for this server is over: wait it out.
+    const startedAt = status(inst)!.servers.find((s) => s.pid === first[1])!.startedAt;
+    await waitFor('the start grace over', () => Date.now() > startedAt + 6000, 10_000, 100);
+    const killedAt = Date.now();
     process.kill(first[1]!, 'SIGSTOP');
+    // The window starts once the kernel has stopped it: a connection started between kill(2) and the
+    // stop may still be accepted by it, and is one of its own.
+    await waitFor('the server stopped', () => readStat(first[1]!)?.state === 'T', 2000, 1);
+    frozenAt = Date.now();
     await poolServing(inst, 2, 10_000, [first[1]!], false);
-    replacedMs = Date.now() - frozenAt;
+    replacedMs = Date.now() - killedAt;
   } finally {
     load.stop();
   }
