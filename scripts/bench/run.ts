@@ -13,6 +13,7 @@ import { copVerdicts } from './lib/timeline.js';
 import { buildSections, renderMarkdown, renderText } from './lib/render.js';
 import { HEALTHY_AFTER_MS, PROBED_AFTER_MS, startTripod } from './lib/tripod.js';
 import { runBoot } from './phases/boot.js';
+import { runExec } from './phases/exec.js';
 import { runIdle } from './phases/idle.js';
 import { runRecovery } from './phases/recovery.js';
 import { runThroughput } from './phases/throughput.js';
@@ -53,10 +54,11 @@ async function stopAll(cleanups: Cleanup[]): Promise<void> {
 
 async function measure(options: BenchOptions, cleanups: Cleanup[]): Promise<Results> {
   const has = (phase: string) => options.only.includes(phase);
-  const results: Results = { meta: machine(options), boot: null, recovery: null, load: null, throughput: null, throughputVerdicts: null, idle: null, overload: null };
+  const results: Results = { meta: machine(options), boot: null, recovery: null, load: null, throughput: null, throughputVerdicts: null, idle: null, overload: null, exec: null };
   if (has('boot')) results.boot = await runBoot({ repeat: options.repeat, progress });
   // Overload runs its own instances (a CPU-heavy application), before the others start.
   if (has('overload')) results.overload = await runOverload({ levels: OVERLOAD_LEVELS, windowMs: options.overloadMs, progress });
+  if (has('exec')) results.exec = await runExec({ repeat: Math.min(options.repeat, 3), loadWorkers: options.loadWorkers, progress });
   if (!['recovery', 'load', 'throughput', 'idle'].some(has)) return results;
 
   const tripod = await startTripod(options.copArgs);

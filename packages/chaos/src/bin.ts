@@ -11,9 +11,9 @@ import { runCampaign } from './run/campaign.js';
 async function main(): Promise<number> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('tripod-chaos')
-    .usage('$0 [options]\n\nStarts a tripod instance (or attaches to one), loads it, injects seeded faults into its tiers, checks the invariants and writes a report.')
+    .usage('$0 [options]\n\nStarts a tripod instance (or attaches to one), loads it, injects seeded faults into its tiers, checks the invariants and writes a report.\n`$0 [options] -- PROGRAM ARGS…` runs the campaign against PROGRAM in exec mode (docs/exec.md).')
     .options(CHAOS_FLAGS)
-    .parserConfiguration({ 'camel-case-expansion': false })
+    .parserConfiguration({ 'camel-case-expansion': false, 'populate--': true })
     .version(false)
     .strict()
     .fail((message, err) => {

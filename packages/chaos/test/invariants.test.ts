@@ -36,6 +36,12 @@ test('a lock file naming another PID than the holder breaks one-holder-per-tier 
   assert.deepEqual(run([sample(0, { locks: wrong }), sample(250)]).violations, []);
 });
 
+test('exec mode: server.lock naming the program its holder (the keeper) keeps is no breach', () => {
+  const kept = { cop: held(10), manager: held(20), server: { holder: 30, filePid: 31, holderIsTier: true, fileNamesKept: true } };
+  assert.deepEqual(run([sample(0, { locks: kept }), sample(LOCK_SETTLE_MS), sample(LOCK_SETTLE_MS + 250, { locks: kept })]).violations, []);
+  assert.deepEqual(run([sample(0, { locks: kept }), sample(LOCK_SETTLE_MS, { locks: kept })]).violations, []);
+});
+
 test('a holder that is not a tier of the instance breaks one-holder-per-tier', () => {
   const foreign = { cop: held(10), manager: { holder: 99, filePid: 99, holderIsTier: false }, server: held(30) };
   const { violations } = run([sample(0, { locks: foreign }), sample(LOCK_SETTLE_MS, { locks: foreign })]);

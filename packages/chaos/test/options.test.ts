@@ -54,3 +54,11 @@ test('loopback means 127.0.0.0/8 and ::1 only', () => {
   assert.equal(isLoopback('::'), false);
   assert.equal(isLoopback('localhost'), false);
 });
+
+test('everything after -- is the program of an exec-mode campaign; it excludes --app', () => {
+  const o = validateOptions({ '--': ['gunicorn', 'app:app'] }, 1, '/work');
+  assert.deepEqual(o.exec, ['gunicorn', 'app:app']);
+  assert.equal(o.execCwd, '/work');
+  assert.equal(validateOptions({}, 1, '/work').exec, null);
+  assert.throws(() => validateOptions({ '--': ['x'], app: 'a.mjs' }, 1, '/work'), /exec mode/);
+});

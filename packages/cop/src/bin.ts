@@ -13,6 +13,8 @@ runMain('tripod-cop', async () => {
     .option('unsafe-drop-sockets', { type: 'boolean', default: false, hidden: true, describe: 'test only: break invariant 2 on purpose' })
     .version(false)
     .strict()
+    // `tripod-cop [options] -- PROGRAM ARGS…`: everything after `--` is exec mode's argv.
+    .parserConfiguration({ 'populate--': true })
     .parse();
   const raw = argv as Record<string, unknown>;
   const config = configFromArgv(raw);

@@ -166,3 +166,13 @@ export function poolAnswer(probe: ProbeResult<string> | null, token: string | nu
   }
   return tokens.has(probe.value) ? { ...probe, value: token } : probe;
 }
+
+/**
+ * A keeper's answer (exec mode) as the heartbeat through the port: its foreign program cannot answer
+ * the synthetic heartbeat, so the keeper proves instead that the program's own processes accept through
+ * the listening socket (docs/exec.md). That proof is an answer from the lock holder itself: its token.
+ */
+export function keeperAnswer(result: ProbeResult<number>, token: string | null): ProbeResult<string> {
+  if (!result.ok) return result;
+  return { ok: true, value: token ?? `keeper:${result.value}`, ms: result.ms };
+}

@@ -4,10 +4,11 @@
 // cycle-gate.ts (one cycle at a time). This file gathers observations and performs the actions.
 import type { ChildProcess } from 'node:child_process';
 import {
-  describeProcess, findLockHolder, findSlotHolders, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, sweepLivenessSockets, type Log, type RuntimePaths, type TripodConfig,
+  describeProcess, findLockHolder, findSlotHolders, isInstanceTier, isKeeper, livenessSocketPath, probeHeartbeat, probeKeeper, probeLiveness, sweepLivenessSockets,
+  type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
 import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatusState } from './cop-status.js';
-import { decideCheck, holderToken, INITIAL_CHECK_STATE, poolAnswer, type CheckAction, type CheckState } from './check-policy.js';
+import { decideCheck, holderToken, INITIAL_CHECK_STATE, keeperAnswer, poolAnswer, type CheckAction, type CheckState } from './check-policy.js';
 import { stepGate, type CycleGate, type GateEvent } from './cycle-gate.js';
 import { decideLife, INITIAL_LIFE, mayStartManager, type LifeAction, type LifeEvent, type ManagerLife } from './manager-life.js';
 import { spawnManager } from './manager-process.js';
@@ -120,16 +121,21 @@ export class Cop {
     const holders = findSlotHolders(paths.dir).map((h) => h.pid);
     const serverHolder = holders[0] ?? null;
     const livenessMs = livenessTimeoutMs(config);
+    // A keeper (exec mode) cannot make its foreign program answer the synthetic heartbeat: it is asked instead.
+    const keeper = serverHolder !== null && isKeeper(config.runtimeDir, serverHolder);
     // The probes run side by side: a heartbeat waiting behind an overloaded server's queue must
     // not delay the liveness answer the hang decision rests on.
-    const [ping, liveness, answer, othersLiveness] = await Promise.all([
+    const [ping, liveness, answer, kept, othersLiveness] = await Promise.all([
       managerHolder !== null ? pingManager(paths.controlSocket, config.probeTimeoutMs) : null,
       serverHolder !== null ? probeLiveness(livenessSocketPath(paths.dir, serverHolder), livenessMs) : null,
-      serverHolder !== null ? probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null,
+      serverHolder !== null && !keeper ? probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null,
+      serverHolder !== null && keeper ? probeKeeper(config.runtimeDir, serverHolder, config.probeTimeoutMs) : null,
       Promise.all(holders.slice(1).map((pid) => probeLiveness(livenessSocketPath(paths.dir, pid), livenessMs))),
     ]);
     const others = holders.slice(1).map((holder, i) => ({ holder, liveness: othersLiveness[i] ?? null }));
-    const probe = serverHolder === null ? answer : poolAnswer(answer, holderToken(this.check, { serverHolder, liveness }), this.check, others);
+    const token = serverHolder === null ? null : holderToken(this.check, { serverHolder, liveness });
+    const heard = kept !== null ? keeperAnswer(kept, token) : answer;
+    const probe = serverHolder === null ? heard : poolAnswer(heard, token, this.check, others);
     if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
     if (probe?.ok && serverHolder !== null && probe.value === holderToken(this.check, { serverHolder, liveness })) {
       this.status.lastServerProbe = { ms: probe.ms, at: Date.now() };

@@ -1,6 +1,6 @@
 // Killing tiers of this instance: identity by environment + (pid, starttime), never by name. What to do
 // with each stray is stray-triage.ts's decision; this file carries it out.
-import { identify, isInstanceTier, readStat, realKillDeps, safeKill, scanInstance, sendSignal, type Log, type SafeKillOutcome, type Tier } from '@tripod/core';
+import { identify, isInstanceTier, readStat, realKillDeps, safeKill, scanInstance, sendSignal, withoutKept, type Log, type SafeKillOutcome, type Tier } from '@tripod/core';
 import { triageStray, type Stray, type TriageContext } from './stray-triage.js';
 
 export interface KillSettings {
@@ -30,9 +30,13 @@ export async function killTier(pid: number, tier: Tier, reason: string, graceMs:
   );
 }
 
-/** The instance's manager and server processes other than `keep` (the lock holders we trust). */
+/**
+ * The instance's manager and server processes other than `keep` (the lock holders we trust). A process in
+ * the group of another server process (exec mode's program, in its keeper's group, and the program's own
+ * children) is part of that server: killing the group leader's group reaches it.
+ */
 export function findStrays(instance: string, keep: ReadonlySet<number> = new Set()): Stray[] {
-  return scanInstance(instance)
+  return withoutKept(scanInstance(instance))
     .filter((p) => p.tier !== 'cop' && !keep.has(p.pid) && p.state !== 'Z')
     .map((p) => ({ pid: p.pid, tier: p.tier }));
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decideCheck, INITIAL_CHECK_STATE, poolAnswer, SERVER_LOCK_MISSES, type CheckAction, type CheckState, type Observation } from '../src/check-policy.js';
+import { decideCheck, INITIAL_CHECK_STATE, keeperAnswer, poolAnswer, SERVER_LOCK_MISSES, type CheckAction, type CheckState, type Observation } from '../src/check-policy.js';
 
 const policy = { probeFailures: 2, startGraceMs: 1000, hangAfterMs: 2000, killOnSlowMs: null, stallKillMs: null };
 const live = (progressAgeMs = 5) => ({ ok: true as const, value: { version: 1 as const, pid: 20, token: 't', progressAgeMs, turns: 1, lagMs: 0, inflight: 0, started: 0, completed: 0, oldestInflightMs: 0 }, ms: 1 });
@@ -98,4 +98,21 @@ test('poolAnswer: the heartbeat answered by any server of the pool counts for th
   const probe = { ok: true as const, value: 'u', ms: 3 };
   assert.deepEqual(poolAnswer(probe, 't', INITIAL_CHECK_STATE, others), { ok: true, value: 't', ms: 3 });
   assert.deepEqual(poolAnswer({ ...probe, value: 'x' }, 't', INITIAL_CHECK_STATE, others), { ...probe, value: 'x' }, 'a stranger stays a stranger');
+});
+
+test("a keeper's proof counts as the holder's own heartbeat: its token, so a keeper is never judged busy for the foreign program's silence", () => {
+  assert.deepEqual(keeperAnswer({ ok: true, value: 42, ms: 3 }, 'tok'), { ok: true, value: 'tok', ms: 3 });
+  assert.deepEqual(keeperAnswer({ ok: true, value: 42, ms: 3 }, null), { ok: true, value: 'keeper:42', ms: 3 });
+  assert.deepEqual(keeperAnswer({ ok: false, error: 'keeper 42: program 43 showed no progress', ms: 3 }, 'tok'), { ok: false, error: 'keeper 42: program 43 showed no progress', ms: 3 });
+  // Through decideCheck: a keeper that keeps proving stays ok past its grace.
+  const policy = { probeFailures: 3, startGraceMs: 100, hangAfterMs: 2000, killOnSlowMs: null, stallKillMs: null };
+  const report = { version: 1 as const, pid: 42, token: 'tok', progressAgeMs: 300, turns: 5, lagMs: 0, inflight: 0, started: 0, completed: 0, oldestInflightMs: 0 };
+  let state: CheckState = INITIAL_CHECK_STATE;
+  for (let now = 1000; now <= 5000; now += 500) {
+    const obs: Observation = { now, managerHolder: 7, managerStarting: false, ping: null, serverHolder: 42, liveness: { ok: true, value: report, ms: 1 }, probe: keeperAnswer({ ok: true, value: 42, ms: 2 }, 'tok') };
+    const decision = decideCheck(state, obs, policy);
+    state = decision.state;
+    assert.equal(decision.actions.filter((a) => a.type === 'kill').length, 0);
+  }
+  assert.equal(state.server.verdict, 'ok');
 });

@@ -50,6 +50,8 @@ export * from './pool/slot-locks.js';
 export * from './liveness/progress.js';
 export * from './liveness/socket-path.js';
 export * from './liveness/probe.js';
+export * from './exec/exec-config.js';
+export * from './exec/keeper-socket.js';
 export * from './toolbox/wait.js';
 export * from './toolbox/free-port.js';
 export * from './toolbox/instance-gone.js';

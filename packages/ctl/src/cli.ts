@@ -34,6 +34,8 @@ export async function runCli(args: readonly string[]): Promise<number> {
       config: { type: 'string', describe: 'JSON configuration file (env TRIPOD_CONFIG)' },
     })
     .strict()
+    // `tripod start [options] -- PROGRAM ARGS…`: everything after `--` is exec mode's argv.
+    .parserConfiguration({ 'populate--': true })
     .demandCommand(1, 'name a command (tripod --help lists them)')
     .version(false)
     .help()

@@ -36,3 +36,18 @@ test('a bad value is refused with its field, value and rule', () => {
     return true;
   });
 });
+
+test('exec mode: the argv after -- goes to the cop as one JSON flag, with where it runs; from a file only where it runs', () => {
+  const ctl = ctlContext({ '--': ['gunicorn', '--workers', '2', 'app:app'] }, {}, '/srv/site');
+  assert.deepEqual(copArguments(ctl, {}), ['--runtime-dir', '/srv/site/.tripod', '--exec', '["gunicorn","--workers","2","app:app"]', '--exec-cwd', '/srv/site']);
+  const dir = mkdtempSync(join(tmpdir(), 'tripod-ctl-'));
+  try {
+    writeFileSync(join(dir, 'tripod.json'), JSON.stringify({ exec: ['gunicorn', 'app:app'] }));
+    const fromFile = ctlContext({ config: 'tripod.json' }, {}, dir);
+    const args = copArguments(fromFile, {});
+    assert.ok(!args.includes('--exec'), `the file keeps the argv: ${args.join(' ')}`);
+    assert.equal(args[args.indexOf('--exec-cwd') + 1], fromFile.config.execCwd);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -4,17 +4,17 @@ import type { TripodConfig } from '@tripod/core/config/config';
 import { isTripodError } from '@tripod/core/errors';
 import { EXIT, exitCodeForError } from '@tripod/core/exit-codes';
 import { ENV_INSTANCE, ENV_TIER } from '@tripod/core/instance';
-import { acquireLock, type HeldLock } from '@tripod/core/lock/lockfile';
+import type { HeldLock } from '@tripod/core/lock/lockfile';
 import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
-import { createLog, type Log } from '@tripod/core/log/logger';
+import { createLog } from '@tripod/core/log/logger';
 import { livenessSocketPath } from '@tripod/core/liveness/socket-path';
 import { runtimePaths } from '@tripod/core/paths';
 import { serverLockPath } from '@tripod/core/pool/slots';
-import { waitUntil } from '@tripod/core/toolbox/wait';
 import { loadApp } from './app-loader.js';
 import { createHost } from './host.js';
 import { createLiveness } from './liveness/monitor.js';
 import { tellManager, waitForGo } from './ipc.js';
+import { takeServerLock, waitForStopSignal } from './lifecycle.js';
 
 export interface ServerOptions {
   readonly config: TripodConfig;
@@ -28,32 +28,14 @@ export interface ServerOptions {
   readonly slot: number;
 }
 
-const LOCK_RETRY_MS = 25;
-
-/** Takes its slot's lock, waiting while a draining predecessor still holds it (it lets go as its drain starts). */
-async function takeLock(path: string, log: Log): Promise<HeldLock> {
-  const lock = await waitUntil(async () => {
-    try {
-      return await acquireLock(path);
-    } catch (err) {
-      if (!isTripodError(err, 'ERR_LOCK_HELD')) throw err;
-      log.debug('server.lock-wait', { holder: err.details.holder });
-      return null;
-    }
-  }, { timeoutMs: Infinity, intervalMs: LOCK_RETRY_MS });
-  return lock!; // no deadline: the manager kills a predecessor that outlives its drain
-}
-
-/** Resolves at the first SIGTERM/SIGINT; later ones are ignored, so a second signal cannot cut a drain short. */
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => resolve(sig));
-  });
-}
-
 /** Runs the server until it has drained; resolves with the exit code. */
 export async function runServer(options: ServerOptions): Promise<number> {
   const { config } = options;
+  if (config.exec !== null) {
+    // Exec mode: this process keeps a foreign program instead of hosting a Node application.
+    const { runKeeper } = await import('./exec/keeper.js');
+    return runKeeper(options);
+  }
   const paths = runtimePaths(config.runtimeDir, config.logDir);
   const log = createLog({ tier: 'server', file: paths.logFile('server'), level: config.logLevel, console: true, lazy: true });
   process.on('SIGHUP', () => log.reopen());
@@ -115,7 +97,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
     // restarting server answers the queued connections as early as a bare node server would.
     setImmediate(() => void log.activate());
     if (!options.standby) setImmediate(serveLiveness);
-    const pending = takeLock(serverLockPath(config.runtimeDir, slot), log);
+    const pending = takeServerLock(serverLockPath(config.runtimeDir, slot), log);
     lock = await Promise.race([pending, stopRequested.then(() => null)]);
     if (lock === null) void pending.then((l) => l.release(), () => undefined);
     else {

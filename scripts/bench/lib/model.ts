@@ -2,6 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Outcome } from '@tripod/chaos';
 import type { LogEvent } from './timeline.js';
+import type { ExecResult } from '../phases/exec.js';
 
 export type Progress = (line: string) => void;
 export type Counts = Record<string, number>;
@@ -140,4 +141,6 @@ export interface Results {
   throughputVerdicts: Verdicts | null;
   idle: IdleResult[] | null;
   overload: OverloadRow[] | null;
+  /** Exec mode: gunicorn kept by tripod against gunicorn in a shell loop (absent in older reports). */
+  exec?: ExecResult | null;
 }

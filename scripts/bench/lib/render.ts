@@ -214,8 +214,22 @@ export function overloadTargets(rows: readonly OverloadRow[]): { target: string;
 }
 
 /** Every section that has data, plus the targets. */
+function execSection(exec: NonNullable<Results['exec']>): Section {
+  const rows = exec.rows.map((r) => [
+    r.target, r.action, r.repeat, fmt(median(r.firstOkMs)), fmt(Math.max(...r.firstOkMs)), r.total, r.counts.ok ?? 0, r.counts.refused ?? 0, r.counts.reset ?? 0,
+    r.total - (r.counts.ok ?? 0) - (r.counts.refused ?? 0) - (r.counts.reset ?? 0),
+  ]);
+  return {
+    title: 'Exec mode: gunicorn kept by tripod vs. gunicorn in a shell loop (new-connection load; first answer = first request sent after the action to be answered)',
+    headers: ['target', 'action', 'n', 'first answer median ms', 'max ms', 'requests', 'ok', 'refused', 'reset', 'other failed'],
+    rows,
+    note: exec.skipped,
+  };
+}
+
 export function buildSections(results: Results): Section[] {
   const sections: Section[] = [];
+  if (results.exec) sections.push(execSection(results.exec));
   if (results.boot) sections.push(bootSection(results.boot));
   if (results.recovery) sections.push(recoverySection(results.recovery), timelineSection(results.recovery));
   if (results.load) sections.push(loadSection(results.load));

@@ -36,7 +36,7 @@ function checkLocks(state: CheckState, sample: Sample, out: Violation[]): CheckS
   const next: Record<string, { key: string; since: number; reported: boolean }> = {};
   for (const tier of TIERS) {
     const lock = sample.locks[tier];
-    if (lock.holder === null || (lock.holderIsTier && lock.filePid === lock.holder)) continue;
+    if (lock.holder === null || (lock.holderIsTier && (lock.filePid === lock.holder || lock.fileNamesKept === true))) continue;
     const key = `${lock.holder}/${lock.filePid}/${lock.holderIsTier}`;
     const prev = state.lockMismatch[tier];
     const watch = prev && prev.key === key ? prev : { key, since: sample.at, reported: false };

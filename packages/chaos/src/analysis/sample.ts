@@ -12,6 +12,11 @@ export interface LockObservation {
   readonly filePid: number | null;
   /** The holder is a live process of this instance marked as this tier. */
   readonly holderIsTier: boolean;
+  /**
+   * The file names a process the holder keeps (exec mode: server.lock names the program, the keeper
+   * holds the lock): live, in the holder's process group, marked as this tier of this instance.
+   */
+  readonly fileNamesKept?: boolean;
 }
 
 export interface ProcessObservation {

@@ -12,6 +12,9 @@ export interface ChaosOptions {
   readonly ratePerMinute: number;
   readonly outDir: string;
   readonly app: string | null;
+  /** Exec mode: the program (argv after `--`) the server tier keeps instead of a Node application, and its working directory. */
+  readonly exec: readonly string[] | null;
+  readonly execCwd: string;
   /** Attach to (or start in) this runtime directory instead of a fresh temporary one. */
   readonly runtimeDir: string | null;
   readonly host: string;
@@ -165,6 +168,9 @@ export function validateOptions(raw: Record<string, unknown>, randomSeed: number
   if (!path.startsWith('/')) throw invalid('path', path, 'must start with /');
   const overloadPath = String(raw['overload-path'] ?? '/');
   if (!overloadPath.startsWith('/')) throw invalid('overload-path', overloadPath, 'must start with /');
+  const rest = raw['--'];
+  const exec = Array.isArray(rest) && rest.length > 0 ? rest.map(String) : null;
+  if (exec !== null && typeof raw.app === 'string') throw invalid('app', raw.app, 'exec mode (a program after --) runs no Node application');
   const optionalPath = (flag: string) => (typeof raw[flag] === 'string' && raw[flag] !== '' ? resolve(cwd, raw[flag] as string) : null);
   return Object.freeze({
     durationMs: Math.round(num(raw, 'duration', 1, 86_400) * 1000),
@@ -172,6 +178,8 @@ export function validateOptions(raw: Record<string, unknown>, randomSeed: number
     ratePerMinute,
     outDir: resolve(cwd, String(raw.out ?? CHAOS_FLAGS.out!.default)),
     app: optionalPath('app'),
+    exec: exec === null ? null : Object.freeze(exec),
+    execCwd: cwd,
     runtimeDir: optionalPath('runtime-dir'),
     host,
     port: (portRaw as number | undefined) ?? null,

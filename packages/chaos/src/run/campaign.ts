@@ -2,7 +2,7 @@
 // the first ready, then load + samples + faults for the duration, stop, check what is left, report.
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { findSlotHolders, instanceGone, isInstanceTier, scanInstance, servingPid, waitUntil, type RuntimePaths } from '@tripod/core';
+import { findSlotHolders, instanceGone, isInstanceTier, scanInstance, servingServerPid, waitUntil, type RuntimePaths } from '@tripod/core';
 import type { ChaosOptions } from '../cli/options.js';
 import { BUCKET_MS } from '../analysis/buckets.js';
 import type { Violation } from '../analysis/invariant-names.js';
@@ -37,7 +37,7 @@ export interface CampaignResult {
 
 async function waitReady(host: string, port: number, paths: RuntimePaths, servers: number, aborted: () => boolean): Promise<number | null> {
   return waitUntil(async () => {
-    const pid = await servingPid({ host, port }, 1000, paths.dir);
+    const pid = await servingServerPid({ host, port }, 1000, paths.dir);
     const holders = findSlotHolders(paths.dir).filter((h) => h.slot < servers);
     return pid !== null && holders.length === servers && holders.some((h) => h.pid === pid) ? pid : null;
   }, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 100, aborted });

@@ -1,6 +1,6 @@
 // Runs the schedule: one fault at a time (the next waits until the previous one is repaired or its
 // bound passed, so each failure belongs to one fault), targets from the lock holders, a record each.
-import { servingPid, waitUntil } from '@tripod/core';
+import { servingServerPid, waitUntil } from '@tripod/core';
 import { isHeld, isPlannedStop } from '../faults/fault.js';
 import { startLoad, type RequestRecord } from '../load/client.js';
 import type { Phase } from '../analysis/sample.js';
@@ -42,7 +42,7 @@ async function runOne(planned: PlannedFault, ctx: FaultLoopContext): Promise<Fau
   const scheduledAt = ctx.origin + planned.atMs;
   const resolved = resolveTargets(planned.tier, ctx.targets);
   if ('reason' in resolved) return skipped(planned, scheduledAt, resolved.reason);
-  const servedBefore = await servingPid(ctx.health, HEARTBEAT_TIMEOUT_MS, ctx.health.paths.dir);
+  const servedBefore = await servingServerPid(ctx.health, HEARTBEAT_TIMEOUT_MS, ctx.health.paths.dir);
   const isPlanned = isPlannedStop(planned);
   ctx.onPhase(isPlanned ? 'planned-stop' : 'running', planned.index);
   const injectedAt = Date.now();

@@ -1,6 +1,6 @@
 // Watching a fault get repaired: poll the lock holders, their /proc state and a heartbeat through the
 // listening socket, noting when the service is back and when every tier is, up to a deadline.
-import { TIERS, findLockHolder, listSlotLocks, readStat, servingPid, waitUntil, type RuntimePaths, type Tier } from '@tripod/core';
+import { TIERS, findLockHolder, listSlotLocks, readStat, servingServerPid, waitUntil, type RuntimePaths, type Tier } from '@tripod/core';
 import { NO_ANSWER, missingForRepair, missingForService, type FaultInProgress, type HealthView, type HolderView } from '../analysis/recovery-rule.js';
 
 export const RECOVERY_POLL_MS = 50;
@@ -25,7 +25,7 @@ function holderView(path: string): HolderView | null {
 
 /** The instance as seen from outside right now. */
 export async function observeHealth(ctx: HealthContext): Promise<HealthView> {
-  const heartbeatPid = await servingPid(ctx, HEARTBEAT_TIMEOUT_MS, ctx.paths.dir);
+  const heartbeatPid = await servingServerPid(ctx, HEARTBEAT_TIMEOUT_MS, ctx.paths.dir);
   const holders = Object.fromEntries(TIERS.map((t) => [t, holderView(ctx.paths.lockFile(t))])) as Record<Tier, HolderView | null>;
   if ((ctx.servers ?? 1) <= 1) return { holders, heartbeatPid };
   const pool = listSlotLocks(ctx.paths.dir).filter((l) => l.slot < ctx.servers!).map((l) => holderView(l.path));

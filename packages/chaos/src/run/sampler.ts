@@ -32,7 +32,9 @@ export function observeLock(ctx: SamplerContext, tier: Tier): LockObservation {
   const holder = findLockHolder(path);
   const filePid = readLockPid(path);
   const holderIsTier = holder !== null && (isInstanceTier(holder, ctx.instance, tier) || (tier === 'cop' && ctx.isOurCop(holder)));
-  return { holder, filePid, holderIsTier };
+  const fileNamesKept = holder !== null && filePid !== null && filePid !== holder
+    && readStat(filePid)?.pgrp === holder && isInstanceTier(filePid, ctx.instance, tier);
+  return { holder, filePid, holderIsTier, fileNamesKept };
 }
 
 /** True when a LISTEN row exists for the service port on its address (or a wildcard). */

@@ -53,6 +53,7 @@ export async function prepare(options: ChaosOptions): Promise<Setup> {
     process.execPath, tierBinary('cop'), '--runtime-dir', runtimeDir, '--listen', listen,
     ...(options.app !== null ? ['--app', options.app] : []),
     ...(options.servers > 1 ? ['--servers', String(options.servers)] : []),
+    ...(options.exec !== null ? ['--exec', JSON.stringify(options.exec), '--exec-cwd', options.execCwd] : []),
     ...options.copArgs,
   ];
   return { runtimeDir, created, paths, instance: instanceIdFor(runtimeDir), port, attached, copCommand, env: cleanEnv() };

@@ -40,6 +40,11 @@ export const CONFIG_FLAGS: Readonly<Record<string, OptionSpec & { field: string 
   'drain-timeout-ms': { field: 'drainTimeoutMs', type: 'number', describe: 'longest a draining server may take' },
   'kill-grace-ms': { field: 'killGraceMs', type: 'number', describe: 'wait after SIGTERM before SIGKILL' },
   'core-signal': { field: 'coreSignal', type: 'string', describe: 'signal sent first to a wedged tier (SIGABRT, SIGQUIT, …) or none' },
+  exec: { field: 'exec', type: 'string', describe: 'exec mode: the program and its arguments as a JSON array (on the command line, everything after --)' },
+  'exec-cwd': { field: 'execCwd', type: 'string', describe: 'exec mode: the program\'s working directory (default: where tripod was started)' },
+  ready: { field: 'ready', type: 'string', describe: 'exec mode: notify (READY=1, the default), tcp, or http:/PATH' },
+  'stop-signal': { field: 'stopSignal', type: 'string', describe: 'exec mode: signal that makes the program drain (default SIGTERM)' },
+  'exec-watchdog-ms': { field: 'execWatchdogMs', type: 'number', describe: 'exec mode: WATCHDOG_USEC for the program, which must send WATCHDOG=1 (0: off)' },
   'stall-limit-ms': { field: 'stallLimitMs', type: 'number', describe: 'the cop aborts when one check cycle takes longer' },
   user: { field: 'user', type: 'string', describe: 'started as root: run the manager and the server as this user (the cop keeps root to bind and supervise)' },
   group: { field: 'group', type: 'string', describe: "with --user: the group (default: the user's primary group)" },
@@ -96,6 +101,9 @@ export function configFromArgv(argv: Record<string, unknown>, cwd: string = proc
     // A flag given twice: the last one wins (only --listen collects every value).
     raw[spec.field] = Array.isArray(value) && spec.type !== 'array' ? value[value.length - 1] : value;
   }
+  // yargs' populate--: everything after `--` is the program's argv (exec mode), never parsed as flags.
+  const rest = argv['--'];
+  if (Array.isArray(rest) && rest.length > 0) raw.exec = rest.map(String);
   return validateConfig(raw, cwd);
 }
 

@@ -1,6 +1,7 @@
 // The validated configuration every tier runs on: one frozen object, built at the boundary.
 import type { Level } from '../log/logger.js';
 import type { RestartPolicy } from '../policy/restart-policy.js';
+import type { ReadyMode } from '../exec/exec-config.js';
 
 export interface Listener {
   readonly host: string;
@@ -62,6 +63,16 @@ export interface TripodConfig {
   /** The group for `user` (name or gid); null: the user's primary group. */
   readonly group: string | null;
   readonly restart: RestartPolicy;
+  /** Exec mode: the argv of a foreign program the server tier keeps (socket activation, sd_notify); null runs the Node host. */
+  readonly exec: readonly string[] | null;
+  /** Exec mode: the program's working directory (default: the directory tripod was started from). */
+  readonly execCwd: string;
+  /** Exec mode: how the program's readiness is known (default `notify`: it sends READY=1). */
+  readonly ready: ReadyMode;
+  /** Exec mode: the signal that makes the program drain; SIGKILL of its group follows after the drain timeout. */
+  readonly stopSignal: NodeJS.Signals;
+  /** Exec mode: WATCHDOG_USEC for the program, which must then send WATCHDOG=1 this often; 0 for none. */
+  readonly execWatchdogMs: number;
 }
 
 /** Defaults; every timing is configurable. */

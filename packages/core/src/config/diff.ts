@@ -4,7 +4,7 @@ import type { TripodConfig } from './config.js';
 /** Fields that need the whole instance restarted (new sockets, new directories). */
 export const INSTANCE_RESTART_FIELDS = ['runtimeDir', 'logDir', 'listen', 'user', 'group'] as const;
 /** Fields that take effect when the next server starts (`tripod restart` starts one gracefully). */
-export const SERVER_RESTART_FIELDS = ['app', 'staticDir', 'backlog'] as const;
+export const SERVER_RESTART_FIELDS = ['app', 'staticDir', 'backlog', 'exec', 'execCwd', 'ready', 'stopSignal', 'execWatchdogMs'] as const;
 
 export interface ConfigChange {
   /** Changed fields that are in force as soon as the reload is done. */

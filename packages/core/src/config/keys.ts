@@ -7,6 +7,7 @@ export const CONFIG_KEYS = [
   'runtimeDir', 'logDir', 'logLevel', 'listen', 'app', 'staticDir', 'backlog', 'standby', 'checkIntervalMs', 'probeTimeoutMs',
   'probeFailures', 'startGraceMs', 'launchTimeoutMs', 'drainTimeoutMs', 'killGraceMs', 'coreSignal', 'stallLimitMs', 'allowInsecureDirs', 'user', 'group',
   'hangAfterMs', 'killOnSlowMs', 'stallKillMs', 'servers', 'restartBatch', 'minUptimeMs', 'maxMemory', 'memoryWindowMs', 'restart',
+  'exec', 'execCwd', 'ready', 'stopSignal', 'execWatchdogMs',
 ] as const;
 
 /** Keys of the `restart` object. */
@@ -20,7 +21,7 @@ void EVERY_CONFIG_KEY_LISTED;
 void EVERY_RESTART_KEY_LISTED;
 
 /** TRIPOD_* variables that are not configuration values: tripod's own bookkeeping and the config file. */
-export const NON_CONFIG_ENV = ['TRIPOD_CONFIG', 'TRIPOD_INSTANCE', 'TRIPOD_TIER'] as const;
+export const NON_CONFIG_ENV = ['TRIPOD_CONFIG', 'TRIPOD_INSTANCE', 'TRIPOD_TIER', 'TRIPOD_KEEPER'] as const;
 
 /** Levenshtein distance, case-insensitive. */
 export function editDistance(a: string, b: string): number {

@@ -7,6 +7,7 @@ import { DEFAULT_RESTART_POLICY } from '../policy/restart-policy.js';
 import { resolvePoolSize } from '../pool/slots.js';
 import { DEFAULTS, type Listener, type TripodConfig } from './config.js';
 import { CONFIG_KEYS, RESTART_KEYS, nearestKey } from './keys.js';
+import { ExecParseError, parseExecArgv, parseReadyMode, parseStopSignal } from '../exec/exec-config.js';
 
 /** A value as it appears in an error message: JSON, cut short. */
 export function showValue(value: unknown): string {
@@ -146,6 +147,16 @@ export function parseSize(value: unknown, field = 'maxMemory'): number | null {
   return bytes;
 }
 
+/** Runs an exec-config parser, turning its rule into an error that names the field and value. */
+function execField<T>(raw: Record<string, unknown>, field: string, parse: (value: unknown) => T): T {
+  try {
+    return parse(raw[field]);
+  } catch (err) {
+    if (err instanceof ExecParseError) throw invalid(field, raw[field], err.message);
+    throw err;
+  }
+}
+
 /** Builds the frozen configuration from raw values; relative paths resolve against `cwd`. */
 export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd()): TripodConfig {
   if (!isRecord(raw)) throw invalid('config', raw, 'must be an object of settings');
@@ -198,11 +209,19 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
       healthyAfterMs: integer(restartRaw, 'healthyAfterMs', DEFAULT_RESTART_POLICY.healthyAfterMs, 0, 86_400_000, 'restart.'),
       noRestartCode: integer(restartRaw, 'noRestartCode', DEFAULT_RESTART_POLICY.noRestartCode, 1, 255, 'restart.'),
     }),
+    exec: execField(raw, 'exec', parseExecArgv),
+    execCwd: optionalPath(raw, 'execCwd', cwd) ?? resolve(cwd),
+    ready: execField(raw, 'ready', parseReadyMode),
+    stopSignal: execField(raw, 'stopSignal', parseStopSignal),
+    execWatchdogMs: integer(raw, 'execWatchdogMs', 0, 0, 3_600_000),
   };
   if (config.group !== null && config.user === null) throw invalid('group', config.group, 'needs user');
   if (config.restart.maxDelayMs < config.restart.baseDelayMs) {
     throw invalid('restart.maxDelayMs', config.restart.maxDelayMs, `must be at least restart.baseDelayMs (${config.restart.baseDelayMs})`);
   }
+  if (config.exec !== null && config.app !== null) throw invalid('app', raw.app, 'exec mode runs a program, not a Node application: give exec or app, not both');
+  if (config.exec !== null && config.staticDir !== null) throw invalid('staticDir', raw.staticDir, 'belongs to the built-in Node application, which exec mode does not run');
+  if (config.execWatchdogMs > 0 && config.execWatchdogMs < 100) throw invalid('execWatchdogMs', config.execWatchdogMs, 'must be 0 (off) or at least 100');
   if (config.probeTimeoutMs > checkIntervalMs * 10) {
     throw invalid('probeTimeoutMs', config.probeTimeoutMs, `must be at most 10 × checkIntervalMs (${checkIntervalMs * 10})`);
   }

@@ -39,3 +39,12 @@ export function isInstanceTier(pid: number, instance: string, tier: Tier): boole
   const env = readEnviron(pid);
   return env !== null && env.get(ENV_INSTANCE) === instance && env.get(ENV_TIER) === tier;
 }
+
+/**
+ * The processes without those a server process keeps: exec mode's program (and its children) run in
+ * the group their keeper leads; they are that server, and killing the keeper's group reaches them.
+ */
+export function withoutKept(procs: readonly InstanceProcess[]): InstanceProcess[] {
+  const serverGroups = new Set(procs.filter((p) => p.tier === 'server' && p.pgrp === p.pid).map((p) => p.pid));
+  return procs.filter((p) => !(p.tier === 'server' && p.pgrp !== p.pid && serverGroups.has(p.pgrp)));
+}

@@ -7,3 +7,4 @@ export * from './manager-status.js';
 export * from './cop-status.js';
 export * from './heartbeat.js';
 export * from './liveness.js';
+export * from './keeper.js';

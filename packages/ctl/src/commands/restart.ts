@@ -51,7 +51,7 @@ export const restartCommand: CtlCommand = {
       const holder = holders[0] ?? null;
       if (holder === null || holders.some((pid) => beforeAll.includes(pid))) return null;
       if (!listener) return holder;
-      const beat = await heartbeat(listener, 1000, paths.dir);
+      const beat = await heartbeat(listener, 1000, paths.dir, holder);
       return beat.ok && holders.includes(beat.pid) ? holder : null;
     }, { timeoutMs: Number(argv['wait-timeout']) * 1000, intervalMs: 150 });
     if (argv.json) printJson({ via, before, after });

@@ -1,5 +1,5 @@
 // tripod strays [--kill]: processes of this instance that hold no lock and whose parent holds none either.
-import { scanInstance } from '@tripod/core';
+import { scanInstance, withoutKept } from '@tripod/core';
 import type { CtlCommand } from '../command.js';
 import { JSON_OPTION } from '../command.js';
 import { ctlContext, instanceOf } from '../context.js';
@@ -21,7 +21,7 @@ export const straysCommand: CtlCommand = {
   async run(argv) {
     const ctl = ctlContext(argv);
     const instance = instanceOf(ctl);
-    const strays = instance === null ? [] : findStrays(scanInstance(instance), lockHolders(ctl.paths));
+    const strays = instance === null ? [] : findStrays(withoutKept(scanInstance(instance)), lockHolders(ctl.paths));
     const killed: StrayKill[] = [];
     if (argv.kill && instance !== null) {
       for (const p of strays) killed.push(await killStray(p, instance, Number(argv.grace) * 1000));

@@ -9,7 +9,7 @@ export async function isReady(paths: RuntimePaths, copPid: number, listener: Lis
   if (findLockHolder(paths.lockFile('cop')) !== copPid) return false;
   const server = findLockHolder(paths.lockFile('server'));
   if (server === null) return false;
-  if (listener && (await heartbeat(listener, 1000, paths.dir)).ok) return true;
+  if (listener && (await heartbeat(listener, 1000, paths.dir, server)).ok) return true;
   const status = readManagerStatus(paths);
   return (status?.servers ?? []).some((s) => s.role === 'serving' && s.pid === server);
 }

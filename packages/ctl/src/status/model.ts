@@ -216,6 +216,8 @@ export function buildReport(s: StatusSources): StatusReport {
     notes.push(`the manager did not answer; figures come from status.json${age}, lock files and /proc`);
   }
   const stray = s.locks.cop.holder !== null ? s.lockless.filter((p) => p.tier !== 'server' || !(managerStatus(s)?.servers ?? []).some((x) => x.pid === p.pid)) : [];
+  const kept = s.locks.server.keptPid;
+  if (kept) notes.push(`exec mode: server PID ${s.locks.server.holder} is the keeper; it runs program PID ${kept} (named in server.lock)`);
   if (stray.length > 0) notes.push(`processes of the instance that hold no lock: ${stray.map((p) => `${p.tier} PID ${p.pid}`).join(', ')} (see tripod strays)`);
   return {
     runtimeDir: s.runtimeDir,

@@ -1,7 +1,7 @@
 // Everything `tripod status` looks at, gathered in one place so the report itself is a pure function.
 import { accessSync, constants, statSync } from 'node:fs';
 import {
-  TIERS, describeProcess, hasProcfs, probeLock, queueDepths, scanInstance, systemErrorCode,
+  TIERS, describeProcess, hasProcfs, probeLock, queueDepths, readStat, scanInstance, systemErrorCode, withoutKept,
   type CopStatus, type InstanceProcess, type ListenerStatus, type Tier,
 } from '@tripod/core';
 import { instanceOf, knownListeners, type Ctl } from '../context.js';
@@ -18,6 +18,8 @@ export interface LockState {
   readonly stalePid: number | null;
   /** The holder for people: `PID 123 (its command line)`, or null when nobody holds it. */
   readonly holderDescription?: string | null;
+  /** Exec mode: the program the holder (a keeper) keeps, named in the file; null otherwise. */
+  readonly keptPid?: number | null;
 }
 
 export interface StatusSources {
@@ -55,7 +57,11 @@ function dirState(dir: string): { dir: StatusSources['dir']; dirError: string | 
 async function lockState(ctl: Ctl, instance: string | null, tier: Tier): Promise<LockState> {
   const probe = await probeLock(ctl.paths.lockFile(tier));
   const holder = probe.holder !== null && probe.holder > 0 ? probe.holder : null;
-  if (holder !== null) return { holder, ours: instance !== null && isOurs(holder, instance, tier).ours, stalePid: null, holderDescription: describeProcess(holder) };
+  if (holder !== null) {
+    const named = probe.content?.valid ? probe.content.pid : null;
+    const keptPid = named !== null && named !== holder && readStat(named)?.pgrp === holder ? named : null;
+    return { holder, ours: instance !== null && isOurs(holder, instance, tier).ours, stalePid: null, holderDescription: describeProcess(holder), keptPid };
+  }
   return { holder: null, ours: null, stalePid: probe.content?.valid ? probe.content.pid : null };
 }
 
@@ -74,7 +80,7 @@ export async function gatherStatus(ctl: Ctl): Promise<StatusSources> {
     : { status: readManagerStatus(ctl.paths), live: false, error: 'manager.lock is not held', ms: null };
   const fileStatus = manager.status;
   const listeners = knownListeners(ctl, fileStatus);
-  const server = locks.server.holder !== null && listeners[0] ? await heartbeat(listeners[0], HEARTBEAT_TIMEOUT_MS, runtimeDir) : null;
+  const server = locks.server.holder !== null && listeners[0] ? await heartbeat(listeners[0], HEARTBEAT_TIMEOUT_MS, runtimeDir, locks.server.holder) : null;
   const depths = manager.live && fileStatus ? fileStatus.listeners : queueDepths(listeners, fileStatus?.backlog ?? ctl.config.backlog);
   const boot = bootTimeMs();
   const pids = new Set<number>();
@@ -86,7 +92,7 @@ export async function gatherStatus(ctl: Ctl): Promise<StatusSources> {
     if (info) procs[pid] = info;
   }
   const held = new Set(TIERS.map((t) => locks[t].holder));
-  const lockless = instance !== null && procfs ? scanInstance(instance).filter((p) => !held.has(p.pid) && p.state !== 'Z') : [];
+  const lockless = instance !== null && procfs ? withoutKept(scanInstance(instance)).filter((p) => !held.has(p.pid) && p.state !== 'Z') : [];
   return {
     now, runtimeDir, dir, dirError, procfs, instance, locks, procs, manager, cop: dir === 'ok' ? readCopStatus(ctl.paths) : null, server,
     listeners: TIERS.some((t) => locks[t].holder !== null) ? depths.map((d) => ({ ...d })) : [], lockless,

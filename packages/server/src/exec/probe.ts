@@ -1,0 +1,139 @@
+// The proof probe (I/O around proof.ts): connect through the listening port, wait until some process
+// accepts, and say whether it was one of the program's processes; in http mode also require a 2xx/3xx.
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import type { Listener } from '@tripod/core/config/config';
+import type { ReadyMode } from '@tripod/core/exec/exec-config';
+import { probeHost } from '@tripod/core/heartbeat';
+import { readStat } from '@tripod/core/proc/read';
+import { findAcceptedInode, httpStatusOk, isWaitingForConnections, parseChildren, socketInode, type ProofOutcome } from './proof.js';
+
+const POLL_MS = 5;
+
+export interface ProofTarget {
+  readonly listener: Listener;
+  readonly ready: ReadyMode;
+  /** The program's PID: it and its descendants count as "ours". */
+  readonly rootPid: number;
+}
+
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The program and its descendants (via /proc/PID/task/TID/children). */
+export function descendants(root: number): number[] {
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0 && out.length < 4096) {
+    const pid = queue.shift()!;
+    out.push(pid);
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) queue.push(...parseChildren(readOr(`/proc/${pid}/task/${tid}/children`)));
+  }
+  return out;
+}
+
+/** The PID among `pids` that has socket `inode` open, or null. */
+export function holderOfSocket(pids: readonly number[], inode: number): number | null {
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        if (socketInode(readlinkSync(`/proc/${pid}/fd/${fd}`)) === inode) return pid;
+      } catch {
+        // the fd closed meanwhile
+      }
+    }
+  }
+  return null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One probe connection; never rejects. */
+export function proveOnce(target: ProofTarget, timeoutMs: number): Promise<ProofOutcome> {
+  const { listener, ready } = target;
+  const host = probeHost(listener);
+  const table = host.includes(':') ? '/proc/net/tcp6' : '/proc/net/tcp';
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve) => {
+    let settled = false;
+    let head = '';
+    let acceptedBy: number | null = null;
+    const socket: Socket = connect({ host, port: listener.port });
+    const finish = (outcome: ProofOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => finish({ result: 'failed', error: acceptedBy === null ? `not accepted within ${timeoutMs} ms` : `no HTTP answer within ${timeoutMs} ms` }), timeoutMs);
+    socket.on('error', (err) => finish({ result: 'failed', error: (err as NodeJS.ErrnoException).code ?? err.message }));
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      const ok = httpStatusOk(head);
+      if (ok === null || acceptedBy === null) return;
+      finish(ok ? { result: 'proven', pid: acceptedBy } : { result: 'failed', error: `answered ${JSON.stringify(head.split('\r\n')[0]?.slice(0, 60))}` });
+    });
+    socket.on('connect', async () => {
+      const clientPort = socket.localPort!;
+      while (!settled && Date.now() < deadline) {
+        const inode = findAcceptedInode(readOr(table), listener.port, clientPort);
+        if (inode !== null && inode > 0) {
+          const pid = holderOfSocket(descendants(target.rootPid), inode);
+          if (pid === null) {
+            // Accepted, but not (yet) seen among ours: an fd appears right after accept(), so look twice.
+            await sleep(POLL_MS);
+            const again = holderOfSocket(descendants(target.rootPid), inode);
+            if (again === null) return finish({ result: 'elsewhere' });
+            acceptedBy = again;
+          } else acceptedBy = pid;
+          if (ready.kind !== 'http') return finish({ result: 'proven', pid: acceptedBy });
+          // The request goes only after the accept is proven: a quick answer and close would otherwise
+          // take the server side's row (and its inode) away before it was seen.
+          socket.write(`GET ${ready.path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: tripod-keeper\r\nConnection: close\r\n\r\n`);
+          return; // the data handler finishes once the status line is in
+        }
+        if (inode === null && socket.destroyed) return;
+        await sleep(POLL_MS);
+      }
+    });
+  });
+}
+
+/** Probes until one connection proves the program answers, or fails, or the time is up (connections taken by another process are retried: 'elsewhere' when all were). */
+export async function prove(target: ProofTarget, timeoutMs: number): Promise<ProofOutcome> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ProofOutcome = { result: 'failed', error: 'no attempt' };
+  while (Date.now() < deadline) {
+    last = await proveOnce(target, Math.max(10, deadline - Date.now()));
+    if (last.result !== 'elsewhere') return last;
+  }
+  return last;
+}
+
+/**
+ * True when a process of the program's tree sleeps waiting for connections. In a pool every member
+ * accepts on the same socket, and a busy member wins every race for the proof connection against an
+ * idle one: a proof that only reached others ('elsewhere') then still shows progress if the program
+ * waits for connections (docs/exec.md).
+ */
+export function waitsForConnections(root: number): boolean {
+  return descendants(root).some((pid) => isWaitingForConnections(readStat(pid)?.state, readOr(`/proc/${pid}/wchan`)));
+}
