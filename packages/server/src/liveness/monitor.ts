@@ -103,7 +103,8 @@ export function createLiveness(): Liveness {
           w.once('message', (message: LivenessWorkerMessage) => resolve(message.type === 'listening' ? null : message.error));
           w.once('error', (err) => resolve(err.message));
           w.once('exit', (code) => {
-            resolve(`liveness worker exited with code ${code}`);
+            // Stopped on purpose (an orphaned standby leaving before its worker listened): no failure.
+            resolve(stopped ? null : `liveness worker exited with code ${code}`);
             // A worker that died would leave a healthy server silent, and the cop would call it wedged.
             if (!stopped) setTimeout(start, WORKER_RESTART_MS).unref();
           });
