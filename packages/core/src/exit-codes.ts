@@ -24,21 +24,20 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** Errors that mean "the runtime directory (or a file in it) cannot be used": exit 4 in every binary. */
+export const RUNTIME_DIR_ERRORS: ReadonlySet<string> = new Set([
+  'ERR_RUNTIME_DIR_MISSING', 'ERR_RUNTIME_DIR_NOT_WRITABLE', 'ERR_LOCK_SYMLINK', 'ERR_RUNTIME_DIR_INSECURE',
+  'ERR_SOCKET_PATH_TOO_LONG', 'ERR_FILE_NOT_OURS', 'ERR_PROC_LOCKS_MISSING',
+]);
+
 /** The exit code a tier reports for a TripodError that ends it. */
 export function exitCodeForError(err: TripodError): number {
+  if (RUNTIME_DIR_ERRORS.has(err.code)) return EXIT.RUNTIME_DIR;
   switch (err.code) {
     case 'ERR_LOCK_HELD':
       return EXIT.LOCK_HELD;
     case 'ERR_APP_LOAD':
       return EXIT.APP_LOAD;
-    case 'ERR_RUNTIME_DIR_MISSING':
-    case 'ERR_RUNTIME_DIR_NOT_WRITABLE':
-    case 'ERR_LOCK_SYMLINK':
-    case 'ERR_RUNTIME_DIR_INSECURE':
-    case 'ERR_SOCKET_PATH_TOO_LONG':
-    case 'ERR_FILE_NOT_OURS':
-    case 'ERR_PROC_LOCKS_MISSING':
-      return EXIT.RUNTIME_DIR;
     case 'ERR_CONFIG_INVALID':
       return EXIT.CONFIG;
     case 'ERR_PORT_IN_USE':

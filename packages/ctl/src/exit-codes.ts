@@ -1,6 +1,6 @@
 // The ctl's exit codes. Status codes follow the LSB init-script convention; 150–199 is the LSB
 // range reserved for applications, where tripod puts the states LSB has no word for.
-import type { TripodError } from '@tripod/core';
+import { RUNTIME_DIR_ERRORS, type TripodError } from '@tripod/core';
 
 /** `tripod status`: what state the instance is in. */
 export const STATUS_EXIT = {
@@ -33,17 +33,7 @@ export const CTL_EXIT = {
 
 /** ctl's code for an error that ends a command: the tiers' codes never leak out of `tripod`. */
 export function ctlExitForError(err: TripodError): number {
-  switch (err.code) {
-    case 'ERR_CONFIG_INVALID':
-      return CTL_EXIT.USAGE;
-    case 'ERR_RUNTIME_DIR_MISSING':
-    case 'ERR_RUNTIME_DIR_NOT_WRITABLE':
-    case 'ERR_LOCK_SYMLINK':
-    case 'ERR_RUNTIME_DIR_INSECURE':
-    case 'ERR_SOCKET_PATH_TOO_LONG':
-    case 'ERR_FILE_NOT_OURS':
-      return CTL_EXIT.RUNTIME_DIR;
-    default:
-      return CTL_EXIT.FAILURE;
-  }
+  if (err.code === 'ERR_CONFIG_INVALID') return CTL_EXIT.USAGE;
+  if (RUNTIME_DIR_ERRORS.has(err.code)) return CTL_EXIT.RUNTIME_DIR;
+  return CTL_EXIT.FAILURE;
 }
