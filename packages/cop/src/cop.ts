@@ -8,18 +8,14 @@ import {
 } from '@tripod/core';
 import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatusState } from './cop-status.js';
 import { decideCheck, holderToken, INITIAL_CHECK_STATE, poolAnswer, type CheckAction, type CheckState } from './check-policy.js';
+import { holderLivenessMs } from './server-liveness.js';
 import { stepGate, type CycleGate, type GateEvent } from './cycle-gate.js';
 import { decideLife, INITIAL_LIFE, mayStartManager, type LifeAction, type LifeEvent, type ManagerLife } from './manager-life.js';
 import { spawnManager } from './manager-process.js';
-import { pingManager } from './probes.js';
+import { askReplace, pingManager } from './probes.js';
 import { bindAll, type BoundListener } from './sockets.js';
 import { stopGraceMs } from './stray-triage.js';
 import { clearStrays, findStrays, killTier, type KillSettings } from './strays.js';
-
-/** The liveness socket's deadline: a worker thread answers at once, so a short one; silence alone kills only after hangAfterMs. */
-function livenessTimeoutMs(config: TripodConfig): number {
-  return Math.max(50, Math.min(config.probeTimeoutMs, Math.floor(config.hangAfterMs / 2)));
-}
 
 export interface CopOptions {
   /** Test-only: close the cop's copy of the sockets after handing them down (breaks invariant 2 on purpose). */
@@ -117,16 +113,20 @@ export class Cop {
     this.dispatchLife({ type: 'observed', holder: managerHolder, at: now });
     // A pool: the first slot's holder is judged on liveness and the heartbeat through the port; each
     // other slot lock holder on its own liveness socket.
-    const holders = findSlotHolders(paths.dir).map((h) => h.pid);
+    const slotHolders = findSlotHolders(paths.dir);
+    const holders = slotHolders.map((h) => h.pid);
     const serverHolder = holders[0] ?? null;
-    const livenessMs = livenessTimeoutMs(config);
+    const livenessMs = (pid: number) => {
+      const watch = this.check.server.pid === pid ? this.check.server : this.check.others.find((w) => w.pid === pid);
+      return holderLivenessMs(config, watch?.lastAnswerAt ?? null, now);
+    };
     // The probes run side by side: a heartbeat waiting behind an overloaded server's queue must
     // not delay the liveness answer the hang decision rests on.
     const [ping, liveness, answer, othersLiveness] = await Promise.all([
       managerHolder !== null ? pingManager(paths.controlSocket, config.probeTimeoutMs) : null,
-      serverHolder !== null ? probeLiveness(livenessSocketPath(paths.dir, serverHolder), livenessMs) : null,
+      serverHolder !== null ? probeLiveness(livenessSocketPath(paths.dir, serverHolder), livenessMs(serverHolder)) : null,
       serverHolder !== null ? probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null,
-      Promise.all(holders.slice(1).map((pid) => probeLiveness(livenessSocketPath(paths.dir, pid), livenessMs))),
+      Promise.all(holders.slice(1).map((pid) => probeLiveness(livenessSocketPath(paths.dir, pid), livenessMs(pid)))),
     ]);
     const others = holders.slice(1).map((holder, i) => ({ holder, liveness: othersLiveness[i] ?? null }));
     const probe = serverHolder === null ? answer : poolAnswer(answer, holderToken(this.check, { serverHolder, liveness }), this.check, others);
@@ -159,6 +159,13 @@ export class Cop {
       case 'kill': {
         this.log.warn('kill.decide', { tier: action.tier, pid: action.pid, reason: action.reason });
         countKill(this.status, action.tier, action.cause);
+        // A server's successor first: the manager promotes the standby into its slot now, so the slot
+        // serves again while this one gets its SIGTERM and grace (keep-alive requests it holds may finish).
+        if (action.tier === 'server') {
+          const refused = await askReplace(this.paths.controlSocket, action.pid, action.reason, this.config.probeTimeoutMs);
+          if (refused === null) this.log.info('server.replace-asked', { pid: action.pid });
+          else this.log.warn('server.replace-failed', { pid: action.pid, error: refused, plan: 'killed; the manager refills the slot on its death' });
+        }
         // A wedged manager gets no SIGTERM: its handler would drain the healthy server it supervises.
         // SIGKILL leaves that server serving, and the next manager takes it over without a gap.
         const skipTerm = action.tier === 'manager';

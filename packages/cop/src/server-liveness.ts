@@ -54,6 +54,17 @@ export type LivenessLog = { readonly level: 'info' | 'warn' | 'error'; readonly 
 /** Event-loop lag from which a progressing server is reported busy. */
 export const BUSY_LAG_MS = 500;
 
+/**
+ * The deadline of one holder's liveness probe: short (a worker thread answers at once; a single late
+ * answer is no failure), and never later than just past the moment the holder's silence would exceed
+ * hangAfterMs, so a silent server is judged then rather than a whole probe deadline later.
+ */
+export function holderLivenessMs(config: { readonly probeTimeoutMs: number; readonly hangAfterMs: number }, lastAnswerAt: number | null, now: number): number {
+  const full = Math.max(50, Math.min(config.probeTimeoutMs, Math.floor(config.hangAfterMs / 2)));
+  if (lastAnswerAt === null) return full;
+  return Math.max(50, Math.min(full, lastAnswerAt + config.hangAfterMs + 25 - now));
+}
+
 export function freshWatch(pid: number | null, now: number): ServerWatch {
   return { pid, since: now, lastAnswerAt: null, lastServiceOkAt: null, serviceFailures: 0, completed: null, lastCompletionAt: now, verdict: 'starting', report: null };
 }
