@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import {
   describeProcess, findLockHolder, findSlotHolders, isInstanceTier, livenessSocketPath, probeHeartbeat, probeLiveness, sweepLivenessSockets, type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
-import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatusState } from './cop-status.js';
+import { countKill, newCopStatus, serverView, slotViews, writeCopStatus, type CopStatusState } from './cop-status.js';
 import { decideCheck, holderToken, INITIAL_CHECK_STATE, poolAnswer, type CheckAction, type CheckState } from './check-policy.js';
 import { holderLivenessMs } from './server-liveness.js';
 import { stepGate, type CycleGate, type GateEvent } from './cycle-gate.js';
@@ -146,6 +146,7 @@ export class Cop {
     const decision = decideCheck(this.check, { now: Date.now(), managerHolder, managerStarting, ping, serverHolder, liveness, probe, others }, config);
     this.check = decision.state;
     this.status.server = serverView(decision.state.server, liveness?.ms ?? null);
+    this.status.slots = slotViews(slotHolders, decision.state, [liveness, ...othersLiveness]);
     for (const action of decision.actions) await this.perform(action);
   }
 
