@@ -18,6 +18,7 @@ import { runRecovery } from './phases/recovery.js';
 import { runThroughput } from './phases/throughput.js';
 import { runUnderLoad } from './phases/under-load.js';
 import { OVERLOAD_LEVELS, runOverload } from './phases/overload.js';
+import { runPool } from './phases/pool.js';
 
 const started = Date.now();
 const progress = (line: string): boolean => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
@@ -57,6 +58,8 @@ async function measure(options: BenchOptions, cleanups: Cleanup[]): Promise<Resu
   if (has('boot')) results.boot = await runBoot({ repeat: options.repeat, progress });
   // Overload runs its own instances (a CPU-heavy application), before the others start.
   if (has('overload')) results.overload = await runOverload({ levels: OVERLOAD_LEVELS, windowMs: options.overloadMs, progress });
+  // The pool phase too: each of its targets runs alone.
+  if (has('pool')) results.pool = await runPool({ runMs: options.quick ? 2000 : 5000, progress });
   if (!['recovery', 'load', 'throughput', 'idle'].some(has)) return results;
 
   const tripod = await startTripod(options.copArgs);

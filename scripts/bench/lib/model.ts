@@ -1,4 +1,5 @@
 // The shapes the bench passes around: the targets it measures, the faults it injects, its results.
+import type { PoolResult } from '../phases/pool.js';
 import type { ChildProcess } from 'node:child_process';
 import type { Outcome } from '@tripod/chaos';
 import type { LogEvent } from './timeline.js';
@@ -140,4 +141,5 @@ export interface Results {
   throughputVerdicts: Verdicts | null;
   idle: IdleResult[] | null;
   overload: OverloadRow[] | null;
+  pool?: PoolResult | null;
 }
