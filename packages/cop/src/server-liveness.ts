@@ -87,7 +87,9 @@ export function judgeServer(previous: ServerWatch, obs: ServerObservation, polic
   const report = obs.liveness?.ok && obs.liveness.value.pid === holder ? obs.liveness.value : null;
   if (obs.liveness && report === null) {
     const error = obs.liveness.ok ? `answered for PID ${obs.liveness.value.pid}` : obs.liveness.error;
-    logs.push({ level: 'warn', event: 'liveness.fail', fields: { pid: holder, error, ms: obs.liveness.ms } });
+    // In its start grace a server may hold its lock a moment before its liveness socket listens: expected, not a warning.
+    const starting = obs.now < w.since + policy.startGraceMs && w.lastAnswerAt === null;
+    logs.push({ level: starting ? 'info' : 'warn', event: 'liveness.fail', fields: { pid: holder, error, ms: obs.liveness.ms } });
   }
   if (report !== null) {
     const moved = w.completed === null || report.completed !== w.completed || report.inflight === 0;

@@ -116,3 +116,11 @@ test('the liveness deadline ends just past the moment silence would exceed hangA
   const judged = judgeServer({ ...freshWatch(PID, 0), lastAnswerAt: 5000, verdict: 'ok' }, { now: at, holder: PID, liveness: { ok: false, error: 'timeout', ms: 25 }, service: null }, policy);
   assert.equal(judged.watch.verdict, 'wedged');
 });
+
+test('a silent liveness socket before the first answer, in the start grace, is logged at info (the socket starts just after the lock)', () => {
+  const silent = { ok: false as const, error: 'ENOENT', ms: 1 };
+  const early = judgeServer(freshWatch(PID, 0), { now: 100, holder: PID, liveness: silent, service: null }, policy);
+  assert.deepEqual(early.logs.filter((l) => l.event === 'liveness.fail').map((l) => l.level), ['info']);
+  const late = judgeServer({ ...freshWatch(PID, 0), lastAnswerAt: 50, verdict: 'ok' }, { now: 100, holder: PID, liveness: silent, service: null }, policy);
+  assert.deepEqual(late.logs.filter((l) => l.event === 'liveness.fail').map((l) => l.level), ['warn'], 'once it has answered, silence is a warning');
+});
