@@ -43,7 +43,7 @@ test('SIGSTOP of the server, then of the manager: each detected and replaced on 
   assert.ok(replacedMs <= WEDGE_BOUND_MS, `a new server answered ${replacedMs} ms after the SIGSTOP\n${inst.output().slice(-3000)}`);
   await waitFor('the stopped server gone', () => !isStillAlive(server), 5000);
   assert.match(inst.output(), /heartbeat\.fail .*targetTier=server/);
-  assert.match(inst.output(), /server\.replace-asked/);
+  assert.match(inst.output(), /server\.wedged-replace/, 'the manager was asked to put a successor in the slot');
 
   const manager = identify(inst.holder('manager')!)!;
   process.kill(manager.pid, 'SIGSTOP');

@@ -62,7 +62,9 @@ export const BUSY_LAG_MS = 500;
 export function holderLivenessMs(config: { readonly probeTimeoutMs: number; readonly hangAfterMs: number }, lastAnswerAt: number | null, now: number): number {
   const full = Math.max(50, Math.min(config.probeTimeoutMs, Math.floor(config.hangAfterMs / 2)));
   if (lastAnswerAt === null) return full;
-  return Math.max(50, Math.min(full, lastAnswerAt + config.hangAfterMs + 25 - now));
+  // Up to 25 ms past the full deadline, so the check that starts one period after the last answer
+  // ends just past the limit and decides (rather than the next check, a whole period later).
+  return Math.max(50, Math.min(full + 25, lastAnswerAt + config.hangAfterMs + 25 - now));
 }
 
 export function freshWatch(pid: number | null, now: number): ServerWatch {
