@@ -19,6 +19,7 @@ import { runRecovery } from './phases/recovery.js';
 import { runThroughput } from './phases/throughput.js';
 import { runUnderLoad } from './phases/under-load.js';
 import { OVERLOAD_LEVELS, runOverload } from './phases/overload.js';
+import { runPool } from './phases/pool.js';
 
 const started = Date.now();
 const progress = (line: string): boolean => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
@@ -59,6 +60,8 @@ async function measure(options: BenchOptions, cleanups: Cleanup[]): Promise<Resu
   // Overload runs its own instances (a CPU-heavy application), before the others start.
   if (has('overload')) results.overload = await runOverload({ levels: OVERLOAD_LEVELS, windowMs: options.overloadMs, progress });
   if (has('exec')) results.exec = await runExec({ repeat: Math.min(options.repeat, 3), loadWorkers: options.loadWorkers, progress });
+  // The pool phase too: each of its targets runs alone.
+  if (has('pool')) results.pool = await runPool({ runMs: options.quick ? 2000 : 5000, progress });
   if (!['recovery', 'load', 'throughput', 'idle'].some(has)) return results;
 
   const tripod = await startTripod(options.copArgs);

@@ -7,6 +7,7 @@ import { controlRequest, findSlotHolders, readJsonFile, readStat, waitFor } from
 import { startLoad } from '@tripod/chaos';
 import { writeFileSync } from 'node:fs';
 import { FIXTURES, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
+import { servingPid } from '../helpers/http.js';
 import { tripod } from './ctl-run.js';
 
 const started: Instance[] = [];
@@ -117,10 +118,22 @@ test('N=4: SIGKILL of two servers at once under load refuses nothing', async () 
   await inst.cleanup();
 });
 
-test('N=2: a SIGSTOPped server is found on its own liveness and replaced within the bound while the other serves', async (t) => {
-  const inst = await startInstance({ args: ['--servers', '2'] });
+/** Resolves with the PID of the first server not in `known` to answer a heartbeat through the port (several probes at a time: any server of the pool may accept each). */
+async function newServerAnswering(port: number, known: readonly number[], timeoutMs: number): Promise<number> {
+  return waitFor('a new server answering', async () => {
+    const pids = await Promise.all([0, 1, 2, 3].map(() => servingPid(port)));
+    return pids.find((pid) => pid !== null && !known.includes(pid)) ?? null;
+  }, timeoutMs, 20);
+}
+
+// The bound of issue 9 on the default timings: from the SIGSTOP to a new server of that slot answering.
+const WEDGE_BOUND_MS = 3000;
+
+test('N=2, defaults: a SIGSTOPped server is found on its own liveness and replaced within 3 s while the other serves', async (t) => {
+  const inst = await startInstance({ fast: false, args: ['--servers', '2'] });
   started.push(inst);
   const first = await poolServing(inst, 2);
+  const servingAt = Date.now();
   const records: { at: number; ms: number }[] = [];
   // New connections only: the kernel hands them to whichever server accepts, never to the frozen one.
   const load = startLoad({ port: inst.port, newConnectionWorkers: 3, keepAliveWorkers: 0, durationMs: 60_000, timeoutMs: 10_000 }, (r) => {
@@ -128,19 +141,25 @@ test('N=2: a SIGSTOPped server is found on its own liveness and replaced within 
   });
   let replacedMs = 0;
   let frozenAt = 0;
+  let successor = 0;
   try {
     await waitFor('load running', () => records.length >= 30, 5000);
-    // The bound holds once the cop's start grace (5 s by default) for this server is over: wait it out.
-    const startedAt = status(inst)!.servers.find((s) => s.pid === first[1])!.startedAt;
-    await waitFor('the start grace over', () => Date.now() > startedAt + 6000, 10_000, 100);
+    // The bound is for a server the cop judged ok (cop-status has each slot's verdict) and past its
+    // start grace (5 s from when the cop first saw it hold its lock, before the pool served).
+    await waitFor('the cop judging slot 1 ok, past its start grace', () => {
+      const cop = readJsonFile<{ slots?: { slot: number; pid: number; verdict: string }[] }>(inst.paths.copStatusFile);
+      return (cop?.slots?.some((v) => v.slot === 1 && v.pid === first[1] && v.verdict === 'ok') ?? false) && Date.now() - servingAt > 5000;
+    }, 15_000, 50);
     const killedAt = Date.now();
     process.kill(first[1]!, 'SIGSTOP');
     // The window starts once the kernel has stopped it: a connection started between kill(2) and the
     // stop may still be accepted by it, and is one of its own.
     await waitFor('the server stopped', () => readStat(first[1]!)?.state === 'T', 2000, 1);
     frozenAt = Date.now();
-    await poolServing(inst, 2, 10_000, [first[1]!], false);
+    successor = await newServerAnswering(inst.port, first, 10_000);
     replacedMs = Date.now() - killedAt;
+    const after = await poolServing(inst, 2, 15_000, [first[1]!], false);
+    assert.equal(after[1], successor, 'the server that answered is slot 1\'s new server');
   } finally {
     load.stop();
   }
@@ -149,12 +168,20 @@ test('N=2: a SIGSTOPped server is found on its own liveness and replaced within 
   // when it is killed (at most one per client).
   assert.equal(summary.counts.refused + summary.counts.timeout + summary.counts['http-5xx'] + summary.counts.error, 0, JSON.stringify(summary.counts));
   assert.ok(summary.counts.reset <= 3, JSON.stringify(summary.counts));
-  // hangAfterMs (2 s) + a check interval + the kill grace the cop gives a SIGTERM (1 s here) + the
-  // standby's promotion, with room for a loaded 2-core machine.
-  assert.ok(replacedMs < 5000, `replaced after ${replacedMs} ms\n${events(inst)}`);
-  // While it is frozen and not yet judged (hangAfterMs is 2 s), the other server serves every new
-  // connection: none started in that window waits for the frozen one (target < 100 ms on an idle machine).
-  const frozenWindow = records.filter((r) => r.at >= frozenAt && r.at < frozenAt + 1500);
+  // The cop asks the manager to promote the standby into the slot as soon as it judges the server
+  // wedged (silent for more than --hang-after-ms, 2 s), and kills the frozen one afterwards.
+  assert.ok(replacedMs <= WEDGE_BOUND_MS, `replaced after ${replacedMs} ms\n${events(inst)}`);
+  // The manager put the successor in the slot before the cop's kill (its answer to the cop may come
+  // late when its loop is busy, e.g. reading a /proc/net/tcp full of TIME_WAIT sockets; the promotion does not wait for it).
+  const out = inst.output();
+  const replaced = out.search(/manager\[\d+\] warn server\.wedged-replace target=\d+ slot=1/);
+  const killed = out.search(/cop\[\d+\] warn kill\.signal target=\d+ targetTier=server/);
+  assert.ok(replaced >= 0 && (killed < 0 || replaced < killed), `successor first, then the kill\n${events(inst)}`);
+  // While it is frozen and not yet judged, the other server serves every new connection: none started
+  // in that window waits for the frozen one (target < 100 ms on an idle machine). The window opens
+  // 20 ms after the SIGSTOP: a connection the server accepted in the instant the signal took effect
+  // waits until the cop lets it run again to drain (~1.5 s later), and then succeeds.
+  const frozenWindow = records.filter((r) => r.at >= frozenAt + 20 && r.at < frozenAt + 1500);
   const maxMs = Math.max(...frozenWindow.map((r) => r.ms));
   t.diagnostic(`replaced after ${replacedMs} ms; ${frozenWindow.length} requests while frozen, longest ${maxMs} ms`);
   assert.ok(frozenWindow.length > 0 && maxMs < 1000, `${frozenWindow.length} requests while frozen, longest ${maxMs} ms`);

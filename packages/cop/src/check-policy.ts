@@ -119,7 +119,8 @@ export function decideCheck(state: CheckState, obs: Observation, policy: CheckPo
     manager = count(manager, obs.ping, obs.ping.ok ? null : obs.ping.error, 'manager', obs, policy, actions);
     if (obs.ping.ok && obs.ping.value.serverExpected && obs.serverHolder === null) {
       misses++;
-      actions.push({ type: 'log', level: 'warn', event: 'server.lock-free', fields: { n: misses, of: SERVER_LOCK_MISSES } });
+      // One miss is routine: a new server answers first and takes its lock a moment later.
+      actions.push({ type: 'log', level: misses < SERVER_LOCK_MISSES ? 'info' : 'warn', event: 'server.lock-free', fields: { n: misses, of: SERVER_LOCK_MISSES } });
       if (misses >= SERVER_LOCK_MISSES) {
         actions.push({ type: 'kill', tier: 'manager', pid: obs.managerHolder, cause: 'server-lock-free', reason: 'manager expects a server but server.lock stayed free' });
         misses = 0;

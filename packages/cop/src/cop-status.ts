@@ -1,7 +1,8 @@
 // cop-status.json: the cop's own view (manager starts, kills, heartbeat round trips, reloads), written
 // atomically after each check cycle so `tripod status` and metrics can read it without asking anyone.
 // The document's shape is core's wire/cop-status.ts contract; the cop keeps a mutable copy of it.
-import { initialCopStatus, writeJsonAtomic, type CopStatus, type ServerLivenessView } from '@tripod/core';
+import { initialCopStatus, writeJsonAtomic, type CopStatus, type LivenessReport, type ProbeResult, type ServerLivenessView, type SlotLivenessView } from '@tripod/core';
+import type { CheckState } from './check-policy.js';
 import type { ServerWatch } from './server-liveness.js';
 
 export type { ReloadReport } from '@tripod/core';
@@ -11,7 +12,7 @@ export type CopStatusState = { -readonly [K in Exclude<keyof CopStatus, 'kills'>
 
 /** A fresh status for the cop started now. */
 export function newCopStatus(now: number): CopStatusState {
-  return { ...initialCopStatus(process.pid, now), kills: {}, foreignLock: null };
+  return { ...initialCopStatus(process.pid, now), kills: {}, slots: [], foreignLock: null };
 }
 
 /** The status view of the cop's server watch. */
@@ -19,6 +20,17 @@ export function serverView(watch: ServerWatch, livenessMs: number | null): Serve
   if (watch.pid === null) return null;
   const liveness = watch.report?.pid === watch.pid ? watch.report : null;
   return { pid: watch.pid, verdict: watch.verdict, liveness, lastAnswerAt: watch.lastAnswerAt, livenessMs, heartbeatFailures: watch.serviceFailures };
+}
+
+/** Each slot lock holder's verdict, by slot; `probes` are this check's liveness answers in the holders' order. */
+export function slotViews(holders: readonly { slot: number; pid: number }[], state: CheckState, probes: readonly (ProbeResult<LivenessReport> | null)[]): SlotLivenessView[] {
+  const views: SlotLivenessView[] = [];
+  holders.forEach((h, i) => {
+    const watch = state.server.pid === h.pid ? state.server : state.others.find((w) => w.pid === h.pid);
+    const view = watch ? serverView(watch, probes[i]?.ms ?? null) : null;
+    if (view !== null) views.push({ slot: h.slot, ...view });
+  });
+  return views;
 }
 
 /** Counts one kill of `tier` for `cause` (a short stable word, e.g. "heartbeat"). */

@@ -7,20 +7,16 @@ import {
   describeProcess, findLockHolder, findSlotHolders, isInstanceTier, isKeeper, livenessSocketPath, probeHeartbeat, probeKeeper, probeLiveness, sweepLivenessSockets,
   type Log, type RuntimePaths, type TripodConfig,
 } from '@tripod/core';
-import { countKill, newCopStatus, serverView, writeCopStatus, type CopStatusState } from './cop-status.js';
+import { countKill, newCopStatus, serverView, slotViews, writeCopStatus, type CopStatusState } from './cop-status.js';
 import { decideCheck, holderToken, INITIAL_CHECK_STATE, keeperAnswer, poolAnswer, type CheckAction, type CheckState } from './check-policy.js';
+import { holderLivenessMs } from './server-liveness.js';
 import { stepGate, type CycleGate, type GateEvent } from './cycle-gate.js';
 import { decideLife, INITIAL_LIFE, mayStartManager, type LifeAction, type LifeEvent, type ManagerLife } from './manager-life.js';
 import { spawnManager } from './manager-process.js';
-import { pingManager } from './probes.js';
+import { askReplace, pingManager } from './probes.js';
 import { bindAll, type BoundListener } from './sockets.js';
 import { stopGraceMs } from './stray-triage.js';
 import { clearStrays, findStrays, killTier, type KillSettings } from './strays.js';
-
-/** The liveness socket's deadline: a worker thread answers at once, so a short one; silence alone kills only after hangAfterMs. */
-function livenessTimeoutMs(config: TripodConfig): number {
-  return Math.max(50, Math.min(config.probeTimeoutMs, Math.floor(config.hangAfterMs / 2)));
-}
 
 export interface CopOptions {
   /** Test-only: close the cop's copy of the sockets after handing them down (breaks invariant 2 on purpose). */
@@ -118,19 +114,23 @@ export class Cop {
     this.dispatchLife({ type: 'observed', holder: managerHolder, at: now });
     // A pool: the first slot's holder is judged on liveness and the heartbeat through the port; each
     // other slot lock holder on its own liveness socket.
-    const holders = findSlotHolders(paths.dir).map((h) => h.pid);
+    const slotHolders = findSlotHolders(paths.dir);
+    const holders = slotHolders.map((h) => h.pid);
     const serverHolder = holders[0] ?? null;
-    const livenessMs = livenessTimeoutMs(config);
+    const livenessMs = (pid: number) => {
+      const watch = this.check.server.pid === pid ? this.check.server : this.check.others.find((w) => w.pid === pid);
+      return holderLivenessMs(config, watch?.lastAnswerAt ?? null, now);
+    };
     // A keeper (exec mode) cannot make its foreign program answer the synthetic heartbeat: it is asked instead.
     const keeper = serverHolder !== null && isKeeper(config.runtimeDir, serverHolder);
     // The probes run side by side: a heartbeat waiting behind an overloaded server's queue must
     // not delay the liveness answer the hang decision rests on.
     const [ping, liveness, answer, kept, othersLiveness] = await Promise.all([
       managerHolder !== null ? pingManager(paths.controlSocket, config.probeTimeoutMs) : null,
-      serverHolder !== null ? probeLiveness(livenessSocketPath(paths.dir, serverHolder), livenessMs) : null,
+      serverHolder !== null ? probeLiveness(livenessSocketPath(paths.dir, serverHolder), livenessMs(serverHolder)) : null,
       serverHolder !== null && !keeper ? probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null,
       serverHolder !== null && keeper ? probeKeeper(config.runtimeDir, serverHolder, config.probeTimeoutMs) : null,
-      Promise.all(holders.slice(1).map((pid) => probeLiveness(livenessSocketPath(paths.dir, pid), livenessMs))),
+      Promise.all(holders.slice(1).map((pid) => probeLiveness(livenessSocketPath(paths.dir, pid), livenessMs(pid)))),
     ]);
     const others = holders.slice(1).map((holder, i) => ({ holder, liveness: othersLiveness[i] ?? null }));
     const token = serverHolder === null ? null : holderToken(this.check, { serverHolder, liveness });
@@ -152,6 +152,7 @@ export class Cop {
     const decision = decideCheck(this.check, { now: Date.now(), managerHolder, managerStarting, ping, serverHolder, liveness, probe, others }, config);
     this.check = decision.state;
     this.status.server = serverView(decision.state.server, liveness?.ms ?? null);
+    this.status.slots = slotViews(slotHolders, decision.state, [liveness, ...othersLiveness]);
     for (const action of decision.actions) await this.perform(action);
   }
 
@@ -165,6 +166,13 @@ export class Cop {
       case 'kill': {
         this.log.warn('kill.decide', { tier: action.tier, pid: action.pid, reason: action.reason });
         countKill(this.status, action.tier, action.cause);
+        // A server's successor first: the manager promotes the standby into its slot now, so the slot
+        // serves again while this one gets its SIGTERM and grace (keep-alive requests it holds may finish).
+        if (action.tier === 'server') {
+          const refused = await askReplace(this.paths.controlSocket, action.pid, action.reason, this.config.probeTimeoutMs);
+          if (refused === null) this.log.info('server.replace-asked', { pid: action.pid });
+          else this.log.warn('server.replace-failed', { pid: action.pid, error: refused, plan: 'killed; the manager refills the slot on its death' });
+        }
         // A wedged manager gets no SIGTERM: its handler would drain the healthy server it supervises.
         // SIGKILL leaves that server serving, and the next manager takes it over without a gap.
         const skipTerm = action.tier === 'manager';

@@ -54,6 +54,19 @@ export type LivenessLog = { readonly level: 'info' | 'warn' | 'error'; readonly 
 /** Event-loop lag from which a progressing server is reported busy. */
 export const BUSY_LAG_MS = 500;
 
+/**
+ * The deadline of one holder's liveness probe: short (a worker thread answers at once; a single late
+ * answer is no failure), and never later than just past the moment the holder's silence would exceed
+ * hangAfterMs, so a silent server is judged then rather than a whole probe deadline later.
+ */
+export function holderLivenessMs(config: { readonly probeTimeoutMs: number; readonly hangAfterMs: number }, lastAnswerAt: number | null, now: number): number {
+  const full = Math.max(50, Math.min(config.probeTimeoutMs, Math.floor(config.hangAfterMs / 2)));
+  if (lastAnswerAt === null) return full;
+  // Up to 25 ms past the full deadline, so the check that starts one period after the last answer
+  // ends just past the limit and decides (rather than the next check, a whole period later).
+  return Math.max(50, Math.min(full + 25, lastAnswerAt + config.hangAfterMs + 25 - now));
+}
+
 export function freshWatch(pid: number | null, now: number): ServerWatch {
   return { pid, since: now, lastAnswerAt: null, lastServiceOkAt: null, serviceFailures: 0, completed: null, lastCompletionAt: now, verdict: 'starting', report: null };
 }
@@ -76,10 +89,12 @@ export function judgeServer(previous: ServerWatch, obs: ServerObservation, polic
   const report = obs.liveness?.ok && obs.liveness.value.pid === holder ? obs.liveness.value : null;
   if (obs.liveness && report === null) {
     const error = obs.liveness.ok ? `answered for PID ${obs.liveness.value.pid}` : obs.liveness.error;
-    // One missed answer is no news (a server may let its lock go and close its socket between the
-    // lock read and the probe, as a drain does): it is a warning once the silence is half a hang.
+    // One missed answer is no news: in its start grace a server may hold its lock a moment before its
+    // liveness socket listens, and a draining one lets its lock go and closes its socket between the lock
+    // read and the probe. It is a warning once the silence is half a hang.
+    const starting = obs.now < w.since + policy.startGraceMs && w.lastAnswerAt === null;
     const silentMs = now - (w.lastAnswerAt ?? w.since);
-    const level = silentMs * 2 >= policy.hangAfterMs ? 'warn' : 'info';
+    const level = !starting && silentMs * 2 >= policy.hangAfterMs ? 'warn' : 'info';
     logs.push({ level, event: 'liveness.fail', fields: { pid: holder, error, ms: obs.liveness.ms, silentMs } });
   }
   if (report !== null) {

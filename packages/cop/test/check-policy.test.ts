@@ -72,8 +72,11 @@ test(`a manager expecting a server while server.lock stays free for ${SERVER_LOC
   const free = { serverHolder: null, probe: null, liveness: null };
   const once = run([obs(0, free)]);
   assert.equal(kills(once.actions).length, 0, 'one miss is a handover in progress');
+  const levels = (actions: readonly CheckAction[]) => actions.filter((a) => a.type === 'log' && a.event === 'server.lock-free').map((a) => a.type === 'log' && a.level);
+  assert.deepEqual(levels(once.actions), ['info'], 'one miss is routine (a new server answers before it takes its lock): info');
   const twice = run([obs(0, free), obs(1000, free)]);
   assert.deepEqual(kills(twice.actions).map((a) => a.type === 'kill' && a.cause), ['server-lock-free']);
+  assert.deepEqual(levels(twice.actions), ['info', 'warn']);
   const notExpected = run([obs(0, { ...free, ping: okPing(false) }), obs(1000, { ...free, ping: okPing(false) })]);
   assert.equal(kills(notExpected.actions).length, 0, 'in backoff the manager expects no server');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LivenessReport } from '@tripod/core';
-import { freshWatch, judgeServer, type LivenessPolicy, type ServerObservation, type ServerWatch } from '../src/server-liveness.js';
+import { freshWatch, holderLivenessMs, judgeServer, type LivenessPolicy, type ServerObservation, type ServerWatch } from '../src/server-liveness.js';
 
 const policy: LivenessPolicy = { hangAfterMs: 2000, startGraceMs: 1000, killOnSlowMs: null, stallKillMs: null };
 const PID = 20;
@@ -102,4 +102,26 @@ test('--kill-on-slow-ms kills a progressing server whose heartbeat keeps failing
   const { kills, out } = run([{}, {}, busy, busy, busy], { ...policy, killOnSlowMs: 2000 });
   assert.deepEqual(kills.map((k) => k.cause), ['slow']);
   assert.ok(out[3]!.kill !== null && out[2]!.kill === null, 'killed once the heartbeat failed for 2000 ms');
+});
+
+test('the liveness deadline ends just past the moment silence would exceed hangAfterMs', () => {
+  const config = { probeTimeoutMs: 1000, hangAfterMs: 2000 };
+  assert.equal(holderLivenessMs(config, null, 5000), 1000, 'no answer yet: the full deadline');
+  assert.equal(holderLivenessMs(config, 5000, 5500), 1025, 'far from the limit: the full deadline and the margin');
+  assert.equal(holderLivenessMs(config, 5000, 6010), 1015, 'one period after the last answer: ends just past the limit');
+  assert.equal(holderLivenessMs(config, 5000, 6500), 525);
+  assert.equal(holderLivenessMs(config, 5000, 7000), 50, 'at the limit: a short last chance, never less than 50 ms');
+  assert.equal(holderLivenessMs({ probeTimeoutMs: 5000, hangAfterMs: 600 }, null, 0), 300, 'at most half of hangAfterMs');
+  // Judged at the end of such a probe, a silent server is past the limit: wedged in that check.
+  const at = 5000 + 2000 + 25;
+  const judged = judgeServer({ ...freshWatch(PID, 0), lastAnswerAt: 5000, verdict: 'ok' }, { now: at, holder: PID, liveness: { ok: false, error: 'timeout', ms: 25 }, service: null }, policy);
+  assert.equal(judged.watch.verdict, 'wedged');
+});
+
+test('a silent liveness socket before the first answer, in the start grace, is logged at info (the socket starts just after the lock)', () => {
+  const silent = { ok: false as const, error: 'ENOENT', ms: 1 };
+  const early = judgeServer(freshWatch(PID, 0), { now: 100, holder: PID, liveness: silent, service: null }, policy);
+  assert.deepEqual(early.logs.filter((l) => l.event === 'liveness.fail').map((l) => l.level), ['info']);
+  const late = judgeServer({ ...freshWatch(PID, 0), lastAnswerAt: 50, verdict: 'ok' }, { now: 100, holder: PID, liveness: silent, service: null }, policy);
+  assert.deepEqual(late.logs.filter((l) => l.event === 'liveness.fail').map((l) => l.level), ['warn'], 'once it has answered, silence is a warning');
 });

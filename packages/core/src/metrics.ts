@@ -163,7 +163,22 @@ function addServerState(x: Exposition, { manager, now }: MetricsInput): void {
   }
 }
 
-function addLiveness(x: Exposition, { cop, holders }: MetricsInput): void {
+/** The cop's verdict on each slot's server (a pool): one series per slot and verdict. */
+function addSlotVerdicts(x: Exposition, { cop }: MetricsInput): void {
+  for (const view of cop?.slots ?? []) {
+    for (const verdict of SERVER_VERDICTS) {
+      x.add('tripod_slot_verdict', 'gauge', 'The cop\'s verdict on each slot\'s server (1 for the current one), judged on that server\'s own liveness.', { slot: String(view.slot), verdict }, view.verdict === verdict ? 1 : 0);
+    }
+  }
+  for (const view of cop?.slots ?? []) {
+    const age = view.liveness?.progressAgeMs;
+    if (isNum(age)) x.add('tripod_slot_progress_age_seconds', 'gauge', 'Time since each slot\'s server last made progress, at the cop\'s last check.', { slot: String(view.slot) }, seconds(age));
+  }
+}
+
+function addLiveness(x: Exposition, input: MetricsInput): void {
+  addSlotVerdicts(x, input);
+  const { cop, holders } = input;
   const server = cop?.server;
   if (!server || server.pid !== holders.server || holders.server === null) return;
   for (const verdict of SERVER_VERDICTS) {

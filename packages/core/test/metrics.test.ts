@@ -186,3 +186,16 @@ test('a pool reports its size and each slot', () => {
   assert.match(text, /^tripod_slot_restarts_total\{slot="1"\} 4$/m);
   assert.match(text, /^tripod_memory_replacements_total\{slot="0"\} 2$/m);
 });
+
+test('a pool: the cop\'s verdict on each slot\'s server, one series per slot', () => {
+  const view = (slot: number, pid: number, verdict: 'ok' | 'wedged', progressAgeMs: number) => ({
+    slot, pid, verdict, lastAnswerAt: NOW - 300, livenessMs: 2, heartbeatFailures: 0,
+    liveness: { version: 1 as const, pid, token: 't', progressAgeMs, turns: 5, lagMs: 1, inflight: 0, started: 1, completed: 1, oldestInflightMs: 0 },
+  });
+  const text = renderMetrics({ ...FULL, cop: { ...FULL.cop!, slots: [view(0, 300, 'ok', 10), view(1, 301, 'wedged', 2500)] } });
+  assert.match(text, /^tripod_slot_verdict\{slot="0",verdict="ok"\} 1$/m);
+  assert.match(text, /^tripod_slot_verdict\{slot="1",verdict="wedged"\} 1$/m);
+  assert.match(text, /^tripod_slot_verdict\{slot="1",verdict="ok"\} 0$/m);
+  assert.match(text, /^tripod_slot_progress_age_seconds\{slot="1"\} 2\.5$/m);
+  assert.doesNotMatch(renderMetrics(FULL), /tripod_slot_verdict/, 'a cop status without slots (an older cop) shows none');
+});

@@ -57,6 +57,10 @@ const COP: CopStatus = {
     pid: 20, verdict: 'busy', lastAnswerAt: 4900, livenessMs: 1, heartbeatFailures: 2,
     liveness: { version: 1, pid: 20, token: 'secret', progressAgeMs: 12.5, turns: 80, lagMs: 640, inflight: 9, started: 100, completed: 91, oldestInflightMs: 1500 },
   },
+  slots: [
+    { slot: 0, pid: 20, verdict: 'busy', lastAnswerAt: 4900, livenessMs: 1, heartbeatFailures: 2, liveness: null },
+    { slot: 1, pid: 21, verdict: 'wedged', lastAnswerAt: 2900, livenessMs: null, heartbeatFailures: 0, liveness: null },
+  ],
   foreignLock: { tier: 'manager', holder: 'PID 77 (sleep 1000)', since: 950 },
 };
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildReport } from '../src/status/model.js';
+import { renderStatus } from '../src/status/render.js';
 import type { LockState, StatusSources } from '../src/status/sources.js';
 import type { ManagerStatus } from '@tripod/core';
 import { MANAGER_STATUS_VERSION } from '@tripod/core';
@@ -168,4 +169,18 @@ test('a pool names each server by its slot and shows that slot\'s restarts', () 
   const r = buildReport(sources({ manager: { status, live: true, error: null, ms: 3 } }));
   assert.deepEqual(r.rows.filter((row) => row.tier === 'server').map((row) => [row.pid, row.state, row.restarts]), [[30, 'serving slot 0', 0], [31, 'serving slot 1', 3]]);
   assert.equal(r.rows.find((row) => row.pid === 31)!.lastExit, 'code 1 5s ago');
+});
+
+test('a pool: the cop\'s verdict on every slot\'s server is shown, a wedged one degrades', () => {
+  const liveness = (pid: number, progressAgeMs: number) => ({ version: 1 as const, pid, token: 't', progressAgeMs, turns: 9, lagMs: 3, inflight: 0, started: 10, completed: 10, oldestInflightMs: 0 });
+  const view = (slot: number, pid: number, verdict: 'ok' | 'wedged', age: number) => ({ slot, pid, verdict, liveness: liveness(pid, age), lastAnswerAt: NOW, livenessMs: 1, heartbeatFailures: 0 });
+  const cop = { ...sources().cop!, server: view(0, 30, 'ok', 5), slots: [view(0, 30, 'ok', 5), view(1, 31, 'wedged', 2400)] };
+  const report = buildReport(sources({ cop }));
+  assert.deepEqual(report.slotLoads?.map((l) => [l.slot, l.pid, l.verdict]), [[0, 30, 'ok'], [1, 31, 'wedged']]);
+  assert.equal(report.health, 'degraded');
+  assert.match(report.reasons.join('\n'), /slot 1 \(PID 31\) is wedged/);
+  const text = renderStatus(report);
+  assert.match(text, /^slot 1 load \(PID 31\): wedged; .*last progress 2400 ms ago$/m);
+  assert.doesNotMatch(text, /^server load:/m);
+  assert.deepEqual(buildReport(sources()).slotLoads, [], 'one server: the single server load line only');
 });

@@ -43,6 +43,16 @@ export function controlHandler(target: ControlTarget): ControlHandler {
         }
         return target.scale(size);
       }
+      case 'server-replace': {
+        // The cop found this server wedged: its slot's successor starts now (the standby if ready), before the cop kills it.
+        const pid = request.args?.pid;
+        if (typeof pid !== 'number' || !Number.isInteger(pid) || pid < 1) {
+          throw new TripodError('ERR_CONFIG_INVALID', `invalid pid: ${JSON.stringify(pid)}`, { details: { field: 'pid', value: pid } });
+        }
+        const reason = typeof request.args?.reason === 'string' ? request.args.reason : 'wedged';
+        target.dispatch({ type: 'wedged', pid, reason });
+        return accepted('server-replace');
+      }
       case 'reload':
         return target.reload(request.args);
       case 'stop':

@@ -75,6 +75,8 @@ export type SupervisorEvent =
   | { readonly type: 'exited'; readonly pid: number; readonly code: number | null; readonly signal: string | null }
   /** A server's RSS stayed over the memory limit for the configured window. */
   | { readonly type: 'over-memory'; readonly pid: number; readonly rss: number }
+  /** The cop judged this server wedged and is about to kill it: its successor first. */
+  | { readonly type: 'wedged'; readonly pid: number; readonly reason: string }
   | { readonly type: 'timer'; readonly name: string };
 
 export type Action =

@@ -156,6 +156,21 @@ function onOverMemory(state: SupervisorState, event: Extract<SupervisorEvent, { 
   return startFor(replaceSlot(state, slot.slot, { memoryReplacements: slot.memoryReplacements + 1 }), slot.slot, ctx, actions);
 }
 
+/**
+ * A server the cop judged wedged (and is about to kill): its slot's successor starts now — the ready
+ * standby when there is one — instead of after the death, so the slot is served again within the
+ * bound; the old server drains (or dies by the cop's kill) once the successor is ready.
+ */
+function onWedged(state: SupervisorState, event: Extract<SupervisorEvent, { type: 'wedged' }>, ctx: DecideContext, actions: Action[]): SupervisorState {
+  const proc = state.procs.find((p) => p.pid === event.pid);
+  if (!proc || proc.role !== 'serving' || proc.slot === null || state.goal !== 'run') return state;
+  if (inSlot(state, proc.slot, 'starting').length > 0) return state;
+  const slot = state.slots.find((s) => s.slot === proc.slot)!;
+  actions.push(log('warn', 'server.wedged-replace', { pid: proc.pid, slot: proc.slot, reason: event.reason }));
+  const counted = replaceSlot({ ...state, restarts: state.restarts + 1 }, slot.slot, { restarts: slot.restarts + 1 });
+  return startFor(counted, slot.slot, ctx, actions);
+}
+
 function onReady(state: SupervisorState, pid: number, ctx: DecideContext, actions: Action[]): SupervisorState {
   const proc = state.procs.find((p) => p.pid === pid);
   if (!proc || proc.role !== 'starting' || proc.slot === null) return state;
@@ -213,6 +228,9 @@ export function decide(state: SupervisorState, event: SupervisorEvent, ctx: Deci
       break;
     case 'over-memory':
       next = onOverMemory(state, event, ctx, actions);
+      break;
+    case 'wedged':
+      next = onWedged(state, event, ctx, actions);
       break;
     case 'timer':
       next = onTimer(state, event.name, ctx, actions);

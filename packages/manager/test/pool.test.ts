@@ -139,6 +139,29 @@ test('over the memory limit: the standby takes the slot first, the old server dr
   assert.ok(of(ready, 'signal').some((a) => a.pid === fat && a.signal === 'SIGTERM'));
 });
 
+test('a wedged server (server-replace from the cop): its successor is promoted at once, its death then counts no crash', () => {
+  const w = servingPool(2);
+  const frozen = w.pid(1)!;
+  const acts = w.send(1000, { type: 'wedged', pid: frozen, reason: 'liveness socket silent for 2010 ms' });
+  assert.deepEqual(of(acts, 'promote').map((a) => a.slot), [1], 'the standby takes the slot before the death');
+  assert.equal(of(acts, 'signal').length, 0, 'the cop kills it; the manager only drains it once the successor is ready');
+  assert.equal(w.state.slots[1]!.restarts, 1);
+  assert.equal(w.send(1001, { type: 'wedged', pid: frozen, reason: 'again' }).length, 0, 'once per replacement');
+  const successor = w.pid(1, 'starting')!;
+  const ready = w.send(1020, { type: 'ready', pid: successor });
+  assert.ok(of(ready, 'signal').some((a) => a.pid === frozen && a.signal === 'SIGTERM'));
+  const died = w.send(2500, { type: 'exited', pid: frozen, code: null, signal: 'SIGKILL' });
+  assert.equal(of(died, 'spawn').filter((a) => !a.standby).length + of(died, 'promote').length, 0, 'nothing more to start for the slot');
+  assert.equal(w.state.slots[1]!.consecutiveCrashes, 0);
+  assert.equal(w.state.slots[1]!.restarts, 1);
+  assert.equal(w.pid(1), successor);
+});
+
+test('wedged: a server not serving, or unknown, is left to the cop (no successor)', () => {
+  const w = servingPool(2);
+  assert.equal(w.send(1000, { type: 'wedged', pid: 999_999, reason: 'x' }).length, 0);
+});
+
 test('several servers killed at once: the standby takes one slot, new processes the others, none backs off', () => {
   const w = servingPool(4);
   const victims = [w.pid(0)!, w.pid(2)!, w.pid(3)!];

@@ -1,4 +1,5 @@
 // The shapes the bench passes around: the targets it measures, the faults it injects, its results.
+import type { PoolResult } from '../phases/pool.js';
 import type { ChildProcess } from 'node:child_process';
 import type { Outcome } from '@tripod/chaos';
 import type { LogEvent } from './timeline.js';
@@ -143,4 +144,5 @@ export interface Results {
   overload: OverloadRow[] | null;
   /** Exec mode: gunicorn kept by tripod against gunicorn in a shell loop (absent in older reports). */
   exec?: ExecResult | null;
+  pool?: PoolResult | null;
 }

@@ -1,4 +1,6 @@
 // Unit tests of the bench's pure helpers (node scripts/run-tests.mjs bench).
+import { parseWrk, wrkDurationMs } from '../lib/wrk.js';
+import { maxOverFair } from '../lib/pool-render.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Outcome } from '@tripod/chaos';
@@ -122,4 +124,34 @@ test('overload target: tripod fails no more than bare at every level and kills n
   assert.ok(!overloadTargets([row('bare', 64, 0, null), row('tripod', 64, 3, 0)])[0]!.met, 'failures beyond bare');
   assert.ok(!overloadTargets([row('bare', 64, 0, null), row('tripod', 64, 0, 1)])[0]!.met, 'a kill');
   assert.deepEqual(overloadTargets([]), []);
+});
+
+test('wrk: its report read (rate, total, errors, p99 in any unit); no figures is an error', () => {
+  const out = `Running 5s test @ http://127.0.0.1:8080/
+  2 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     4.10ms    1.20ms  30.00ms   90.00%
+  Latency Distribution
+     50%    3.90ms
+     75%    4.50ms
+     90%    5.20ms
+     99%  850.00us
+  51234 requests in 5.00s, 6.00MB read
+  Socket errors: connect 0, read 3, write 0, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec:  10246.80
+Transfer/sec:      1.20MB
+`;
+  assert.deepEqual(parseWrk(out), { rps: 10246.8, requests: 51234, errors: 9, p99Ms: 0.85 });
+  assert.equal(wrkDurationMs('1.5s'), 1500);
+  assert.equal(wrkDurationMs('n/a'), null);
+  assert.throws(() => parseWrk('unable to connect to 127.0.0.1:1 Connection refused'), /wrk gave no figures/);
+});
+
+test('pool balance: the busiest server over the fair share', () => {
+  assert.equal(maxOverFair([100, 100]), 1);
+  assert.equal(maxOverFair([150, 50]), 1.5);
+  assert.equal(maxOverFair([]), null);
+  assert.equal(maxOverFair([0, 0]), null);
+  assert.equal(maxOverFair([NaN, 3]), null, 'a server that did not answer its liveness socket: unknown');
 });

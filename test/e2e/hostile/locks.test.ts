@@ -57,8 +57,17 @@ test('lock files deleted, then replaced, while held: each holder takes its lock 
   const second = spawnSync(process.execPath, [BIN.cop, '--runtime-dir', inst.dir, '--listen', `127.0.0.1:${await freePort()}`], { env: cleanEnv(), encoding: 'utf8', timeout: 20_000 });
   assert.equal(second.status, EXIT.LOCK_HELD, second.stderr);
   assert.match(second.stderr, new RegExp(`ERR_LOCK_HELD: another cop already runs for .*: PID ${pids.cop} \\(`));
+  const seen = () => JSON.stringify(Object.fromEntries(TIERS.map((t) => {
+    try {
+      return [t, { content: readFileSync(inst.paths.lockFile(t), 'utf8'), holder: findLockHolder(inst.paths.lockFile(t)), was: pids[t] }];
+    } catch (err) {
+      return [t, String((err as NodeJS.ErrnoException).code)];
+    }
+  })));
   await waitFor('every lock file back, naming its old holder', () =>
-    TIERS.every((t) => { try { return readFileSync(inst.paths.lockFile(t), 'utf8') === `${pids[t]}\n` && findLockHolder(inst.paths.lockFile(t)) === pids[t]; } catch { return false; } }));
+    TIERS.every((t) => { try { return readFileSync(inst.paths.lockFile(t), 'utf8') === `${pids[t]}\n` && findLockHolder(inst.paths.lockFile(t)) === pids[t]; } catch { return false; } })).catch((err: Error) => {
+    throw new Error(`${err.message}: ${seen()}\n${inst.output().slice(-4000)}`);
+  });
 
   // Replaced: a new file renamed over each lock file.
   for (const tier of TIERS) {

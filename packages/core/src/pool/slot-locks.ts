@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findLockHolder } from '../lock/probe.js';
-import { slotOfLockName } from './slots.js';
+import { serverLockPath, slotOfLockName } from './slots.js';
 
 export interface SlotLock {
   readonly slot: number;
@@ -29,10 +29,16 @@ export interface SlotHolder extends SlotLock {
   readonly pid: number;
 }
 
-/** The servers holding a slot lock in `dir` right now (from /proc/locks; never takes a lock). */
+/**
+ * The servers holding a slot lock in `dir` right now (from /proc/locks; never takes a lock). Slot 0's
+ * `server.lock` is always asked, listed or not: a holder whose lock file was just deleted still holds
+ * its lock (/proc names it) until it takes the file again, and the cop must not count that as a free lock.
+ */
 export function findSlotHolders(dir: string): SlotHolder[] {
   const held: SlotHolder[] = [];
-  for (const lock of listSlotLocks(dir)) {
+  const locks = listSlotLocks(dir);
+  if (!locks.some((l) => l.slot === 0)) locks.unshift({ slot: 0, path: serverLockPath(dir, 0) });
+  for (const lock of locks) {
     const pid = findLockHolder(lock.path);
     if (pid !== null) held.push({ ...lock, pid });
   }

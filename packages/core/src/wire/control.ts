@@ -3,7 +3,7 @@
 import { TripodError } from '../errors.js';
 import { bool, int, isRecord, nullable, oneOf, parseWith, shape, type Parsed } from './check.js';
 
-export const CONTROL_COMMANDS = ['ping', 'status', 'metrics', 'reload', 'server-start', 'server-stop', 'server-restart', 'server-drain', 'server-scale', 'stop'] as const;
+export const CONTROL_COMMANDS = ['ping', 'status', 'metrics', 'reload', 'server-start', 'server-stop', 'server-restart', 'server-drain', 'server-scale', 'server-replace', 'stop'] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 
 export interface ControlRequest {

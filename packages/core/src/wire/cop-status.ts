@@ -38,6 +38,11 @@ export interface ServerLivenessView {
   readonly heartbeatFailures: number;
 }
 
+/** The cop's judgement of one slot's lock holder (a pool: one per held slot lock). */
+export interface SlotLivenessView extends ServerLivenessView {
+  readonly slot: number;
+}
+
 export interface CopStatus {
   readonly version: typeof COP_STATUS_VERSION;
   readonly cop: { readonly pid: number; readonly startedAt: number };
@@ -54,6 +59,8 @@ export interface CopStatus {
   readonly managerBackoffUntil: number | null;
   /** The serving server's liveness as the cop judged it; null when no server holds server.lock. */
   readonly server: ServerLivenessView | null;
+  /** Every slot lock holder's liveness as the cop judged it, by slot (slot 0's is `server` too). */
+  readonly slots?: readonly SlotLivenessView[];
   /** A tier's lock held by something that is not a tier of this instance (PID and command): the cop starts nothing against it. */
   readonly foreignLock?: ForeignLock | null;
 }
@@ -80,6 +87,7 @@ export function initialCopStatus(pid: number, startedAt: number): CopStatus {
     managerLastExit: null,
     managerBackoffUntil: null,
     server: null,
+    slots: [],
     foreignLock: null,
   };
 }
@@ -87,6 +95,16 @@ export function initialCopStatus(pid: number, startedAt: number): CopStatus {
 const readBeat = shape<Beat>({ ms: num, at: num });
 
 const readServerView = shape<ServerLivenessView>({
+  pid: int,
+  verdict: oneOf(SERVER_VERDICTS),
+  liveness: nullable(readLivenessReport),
+  lastAnswerAt: nullable(num),
+  livenessMs: nullable(num),
+  heartbeatFailures: int,
+});
+
+const readSlotView = shape<SlotLivenessView>({
+  slot: int,
   pid: int,
   verdict: oneOf(SERVER_VERDICTS),
   liveness: nullable(readLivenessReport),
@@ -109,6 +127,8 @@ const readStatus = shape<CopStatus>({
   managerBackoffUntil: nullable(num),
   // Absent in a document written before liveness existed: read as null.
   server: (v, path) => (v === undefined || v === null ? null : readServerView(v, path)),
+  // Absent in a document written before the pool's per-slot verdicts: read as none.
+  slots: (v, path) => (v === undefined ? [] : list(readSlotView)(v, path)),
   // Absent from documents written before it existed.
   foreignLock: (v, path) => (v === undefined ? null : nullable(shape<ForeignLock>({ tier: str, holder: str, since: num }))(v, path)),
 });

@@ -42,6 +42,12 @@ export interface StatusReport {
   readonly rows: readonly TierRow[];
   readonly listeners: readonly ListenerRow[];
   readonly load: ServerLoad | null;
+  /** A pool: the cop's verdict on each slot's server (empty for a single server, or an older cop). */
+  readonly slotLoads?: readonly SlotLoad[];
+}
+
+export interface SlotLoad extends ServerLoad {
+  readonly slot: number;
 }
 
 /** A listener as the report shows it: "host:port", its queue and its limit. */
@@ -67,6 +73,16 @@ function serverLoad(s: StatusSources): ServerLoad | null {
   if (!view || holder === null || view.pid !== holder || s.locks.cop.holder === null) return null;
   const l = view.liveness;
   return { pid: holder, verdict: view.verdict, progressAgeMs: l?.progressAgeMs ?? null, lagMs: l?.lagMs ?? null, inflight: l?.inflight ?? null, oldestInflightMs: l?.oldestInflightMs ?? null };
+}
+
+/** The cop's verdicts on a pool's slots, when it has more than one (a single server's is `load`). */
+function slotLoads(s: StatusSources): SlotLoad[] {
+  const views = s.cop?.slots ?? [];
+  if (views.length < 2 || s.locks.cop.holder === null) return [];
+  return views.map((v) => {
+    const l = v.liveness;
+    return { slot: v.slot, pid: v.pid, verdict: v.verdict, progressAgeMs: l?.progressAgeMs ?? null, lagMs: l?.lagMs ?? null, inflight: l?.inflight ?? null, oldestInflightMs: l?.oldestInflightMs ?? null };
+  });
 }
 
 const secs = (ms: number): number => Math.round(ms / 100) / 10;
@@ -178,6 +194,11 @@ function degradedReasons(s: StatusSources, rows: readonly TierRow[], backoff: Re
   }
   const load = serverLoad(s);
   if (load?.verdict === 'stalled') reasons.push(`server (PID ${load.pid}) is stalled: ${load.inflight} requests in flight, the oldest ${secs(load.oldestInflightMs ?? 0)}s old, none completing`);
+  for (const slot of slotLoads(s)) {
+    if (slot.pid === load?.pid) continue;
+    if (slot.verdict === 'stalled') reasons.push(`server of slot ${slot.slot} (PID ${slot.pid}) is stalled: ${slot.inflight} requests in flight, none completing`);
+    if (slot.verdict === 'wedged') reasons.push(`server of slot ${slot.slot} (PID ${slot.pid}) is wedged: being replaced`);
+  }
   for (const row of rows) if (row.state.startsWith('stopped (') && row.pid !== null) reasons.push(`${row.tier} PID ${row.pid} is stopped (SIGSTOP)`);
   return reasons;
 }
@@ -230,5 +251,6 @@ export function buildReport(s: StatusSources): StatusReport {
     rows,
     listeners: s.listeners.map((l) => ({ listener: listenerText(l), queued: l.queued, backlog: l.backlog })),
     load: s.dir === 'ok' ? serverLoad(s) : null,
+    slotLoads: s.dir === 'ok' ? slotLoads(s) : [],
   };
 }

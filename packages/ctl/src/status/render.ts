@@ -1,6 +1,6 @@
 // `tripod status` as people read it: a headline, one row per process, the listeners.
 import { duration, table } from '../output.js';
-import type { StatusReport, TierRow } from './model.js';
+import type { ServerLoad, StatusReport, TierRow } from './model.js';
 
 const dash = (v: string | number | null): string => (v === null ? '-' : String(v));
 
@@ -19,11 +19,11 @@ export function renderStatus(r: StatusReport): string {
     const body = r.rows.map((row) => [row.tier, dash(row.pid), row.state, duration(row.uptimeSeconds), dash(row.restarts), dash(row.lastExit), heartbeat(row), dash(row.backoff)]);
     lines.push(table([header, ...body]));
   }
-  if (r.load) {
-    const { verdict, lagMs, inflight, oldestInflightMs, progressAgeMs } = r.load;
-    const ms = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
-    lines.push('', `server load: ${verdict}; event-loop lag ${ms(lagMs)}, ${inflight ?? '-'} in flight (oldest ${ms(oldestInflightMs)}), last progress ${ms(progressAgeMs)} ago`);
-  }
+  const ms = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
+  const loadText = (l: ServerLoad) => `${l.verdict}; event-loop lag ${ms(l.lagMs)}, ${l.inflight ?? '-'} in flight (oldest ${ms(l.oldestInflightMs)}), last progress ${ms(l.progressAgeMs)} ago`;
+  if (r.slotLoads && r.slotLoads.length > 0) {
+    lines.push('', ...r.slotLoads.map((l) => `slot ${l.slot} load (PID ${l.pid}): ${loadText(l)}`));
+  } else if (r.load) lines.push('', `server load: ${loadText(r.load)}`);
   if (r.listeners.length > 0) {
     lines.push('');
     lines.push(table([['LISTENER', 'QUEUED', 'BACKLOG'], ...r.listeners.map((l) => [l.listener, l.queued === null ? 'not listening' : String(l.queued), String(l.backlog)])]));
