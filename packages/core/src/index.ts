@@ -57,4 +57,3 @@ export * from './toolbox/free-port.js';
 export * from './toolbox/instance-gone.js';
 export * from './liveness/whose-token.js';
 export * from './toolbox/clean-env.js';
-export * from './config/fast-argv.js';

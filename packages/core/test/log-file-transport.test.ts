@@ -12,10 +12,12 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+const MESSAGE = Symbol.for('message');
+
 function harness(file: string, consoleToo = false) {
   const fallback: string[] = [];
   const t = new SafeFileTransport({ file, consoleToo, fallback: (line) => fallback.push(line) });
-  const log = (msg: string) => t.writeLine(JSON.stringify({ message: msg }));
+  const log = (msg: string) => t.log({ [MESSAGE]: JSON.stringify({ message: msg }) }, () => undefined);
   return { t, log, fallback, notices: () => fallback.filter((l) => l.startsWith('tripod[')) };
 }
 

@@ -1,9 +1,9 @@
 // Prototype standby server (for standby.js): pays tripod-server's former start-up imports up front,
 // loads the application, then waits for the parent's 'go' before it listens on the inherited fd 3.
-// (The tiers used to load winston too; they no longer do.)
 import { createServer } from 'node:http';
 
 await import('yargs');
+await import('winston');
 await import('@tripod/core');
 const handler = (await import('../app.js')).default;
 const server = createServer(handler);

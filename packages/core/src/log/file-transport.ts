@@ -1,12 +1,16 @@
-// The log file, written so it can never take its tier down: opened without following
+// The log file as a winston transport that can never take its tier down: opened without following
 // links, owner-only (fs/own-file.ts), written synchronously so every failure is seen where it happens.
 // Any failure (directory removed or replaced by a file, EACCES, ENOSPC, a failed reopen) switches to
 // stderr, says so once, and the next reopen (SIGHUP) tries the file again.
 import { closeSync, constants, mkdirSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import winston from 'winston';
 import { systemErrorCode } from '../errors.js';
 import { openOwnFile } from '../fs/own-file.js';
 
+const MESSAGE = Symbol.for('message');
+// winston's transport base class (winston-transport, which winston re-exports at run time).
+const TransportBase = (winston as unknown as { Transport: typeof import('winston-transport') }).Transport;
 
 /** Where a failure notice and the fallback lines go (stderr; a test passes its own). */
 export type FallbackWriter = (line: string) => void;
@@ -26,13 +30,14 @@ export interface SafeFileOptions {
   readonly fallback?: FallbackWriter;
 }
 
-/** Writes JSON lines to a file, falling back to stderr on any failure. */
-export class SafeFileTransport {
+/** A winston transport writing JSON lines to a file, falling back to stderr on any failure. */
+export class SafeFileTransport extends TransportBase {
   private fd: number | null = null;
   private failure: string | null = null;
   private readonly fallback: FallbackWriter;
 
   constructor(private readonly options: SafeFileOptions) {
+    super({ format: winston.format.json() });
     this.fallback = options.fallback ?? writeStderr;
     this.open();
   }
@@ -70,9 +75,8 @@ export class SafeFileTransport {
     this.fd = null;
   }
 
-  /** Writes one line (a newline is added). */
-  writeLine(text: string): void {
-    const line = `${text}\n`;
+  override log(info: Record<string | symbol, unknown>, callback: () => void): void {
+    const line = `${String(info[MESSAGE] ?? JSON.stringify(info))}\n`;
     if (this.fd !== null) {
       try {
         writeSync(this.fd, line);
@@ -81,6 +85,7 @@ export class SafeFileTransport {
         if (!this.options.consoleToo) this.fallback(line);
       }
     } else if (!this.options.consoleToo) this.fallback(line);
+    callback();
   }
 
   /** Closes the file and opens it again (logrotate renamed it), or keeps to stderr if that fails. */
@@ -92,7 +97,7 @@ export class SafeFileTransport {
     if (was !== null && this.failure === null) this.fallback(`tripod[${process.pid}]: writing ${this.options.file} again\n`);
   }
 
-  close(): void {
+  override close(): void {
     this.closeFd();
   }
 }

@@ -1,7 +1,7 @@
 // One logger factory for every tier: JSON lines to `<logDir>/<tier>.log`, readable lines on stderr.
 // Messages are stable event keys (`server.spawn`, `heartbeat.fail`, …) with fields beside them.
-// Entries logged before the sink has loaded are queued with their time and written in order.
-import type { Sink } from './sink.js';
+// Entries logged before winston has loaded are queued with their time and written in order.
+import type { Sink } from './winston-sink.js';
 
 export type Level = 'error' | 'warn' | 'info' | 'debug';
 export const LEVELS: readonly Level[] = ['error', 'warn', 'info', 'debug'];
@@ -14,7 +14,7 @@ export interface Log {
   /** Closes and reopens the log file (after logrotate renamed it). */
   reopen(): void;
   setLevel(level: Level): void;
-  /** Loads the sink now if it is not loaded yet (a lazy logger waits for this or for close). */
+  /** Loads winston now if it is not loaded yet (a lazy logger waits for this or for close). */
   activate(): Promise<void>;
   /** Flushes and closes the file; resolves when everything written so far is on disk. */
   close(): Promise<void>;
@@ -25,7 +25,7 @@ export interface LogOptions {
   readonly file: string | null;
   readonly level: Level;
   readonly console: boolean;
-  /** Queue entries and load the sink only at activate() (the server, so start-up does not pay for it). */
+  /** Queue entries and load winston only at activate() (the server, so start-up does not pay for it). */
   readonly lazy?: boolean;
 }
 
@@ -48,8 +48,8 @@ export function createLog(options: LogOptions): Log {
   const queue: [Level, string, Record<string, unknown>][] = [];
 
   const activate = () => {
-    loading ??= import('./sink.js').then(({ createSink }) => {
-      sink = createSink({ ...options, level });
+    loading ??= import('./winston-sink.js').then(({ createWinstonSink }) => {
+      sink = createWinstonSink({ ...options, level });
       for (const [l, event, meta] of queue.splice(0)) sink.write(l, event, meta);
     });
     return loading;
