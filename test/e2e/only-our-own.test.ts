@@ -28,13 +28,19 @@ test('decoys and PIDs in stale lock files survive server kills, manager kills an
   const inst = await startInstance({ dir });
   started.push(inst);
   for (let round = 0; round < 2; round++) {
-    const server = identify(inst.holder('server')!)!;
+    const server = await waitFor('the server holding server.lock', () => {
+      const holder = inst.holder('server');
+      return holder === null ? null : identify(holder);
+    }, 10_000);
     process.kill(server.pid, 'SIGKILL');
     await waitFor('a new server holding server.lock', async () => {
       const pid = await servingPid(inst.port);
       return pid !== null && pid !== server.pid && inst.holder('server') === pid;
     }, 10_000);
-    const manager = identify(inst.holder('manager')!)!;
+    const manager = await waitFor('the manager holding manager.lock', () => {
+      const holder = inst.holder('manager');
+      return holder === null ? null : identify(holder);
+    }, 10_000);
     process.kill(manager.pid, 'SIGKILL');
     // The orphaned server serves on until the new manager's own server is ready: wait for that one.
     await waitFor('a new manager and a server of its own', async () => {
