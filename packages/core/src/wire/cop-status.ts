@@ -94,24 +94,19 @@ export function initialCopStatus(pid: number, startedAt: number): CopStatus {
 
 const readBeat = shape<Beat>({ ms: num, at: num });
 
-const readServerView = shape<ServerLivenessView>({
+const SERVER_VIEW_FIELDS = {
   pid: int,
   verdict: oneOf(SERVER_VERDICTS),
   liveness: nullable(readLivenessReport),
   lastAnswerAt: nullable(num),
   livenessMs: nullable(num),
   heartbeatFailures: int,
-});
+};
 
-const readSlotView = shape<SlotLivenessView>({
-  slot: int,
-  pid: int,
-  verdict: oneOf(SERVER_VERDICTS),
-  liveness: nullable(readLivenessReport),
-  lastAnswerAt: nullable(num),
-  livenessMs: nullable(num),
-  heartbeatFailures: int,
-});
+const readServerView = shape<ServerLivenessView>(SERVER_VIEW_FIELDS);
+
+/** A slot's view is the server's view with the slot it serves. */
+const readSlotView = shape<SlotLivenessView>({ slot: int, ...SERVER_VIEW_FIELDS });
 
 const readStatus = shape<CopStatus>({
   version: literal(COP_STATUS_VERSION),
