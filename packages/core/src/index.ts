@@ -44,6 +44,7 @@ export * from './systemd/listen-fds.js';
 export * from './systemd/listen-match.js';
 export * from './heartbeat.js';
 export * from './net/server-handle.js';
+export * from './net/ask-line.js';
 export * from './config/internal-args.js';
 export * from './pool/slots.js';
 export * from './pool/slot-locks.js';

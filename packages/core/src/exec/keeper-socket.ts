@@ -2,10 +2,10 @@
 // ask a keeper (exec mode's server tier) whether its program still answers, instead of sending the Node
 // host's synthetic heartbeat, which a foreign program cannot answer.
 import { existsSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { servingPid, type HeartbeatTarget, type ProbeResult } from '../heartbeat.js';
 import { findLockHolder } from '../lock/probe.js';
+import { askLine } from '../net/ask-line.js';
 import { serverLockPath } from '../pool/slots.js';
 import { formatKeeperLine, KEEPER_VERSION, parseKeeperAnswer } from '../wire/keeper.js';
 
@@ -20,34 +20,18 @@ export function isKeeper(runtimeDir: string, pid: number): boolean {
 }
 
 /** Asks keeper `pid` with a deadline; resolves with the keeper's PID when its program answered, never rejects. */
-export function probeKeeper(runtimeDir: string, pid: number, timeoutMs: number): Promise<ProbeResult<number>> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    let settled = false;
-    let buffer = '';
-    const socket = createConnection(keeperSocketPath(runtimeDir, pid));
-    const finish = (result: { ok: true; value: number } | { ok: false; error: string }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve({ ...result, ms: Date.now() - started });
-    };
-    const timer = setTimeout(() => finish({ ok: false, error: `keeper ${pid} did not answer within ${timeoutMs} ms` }), timeoutMs);
-    socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(formatKeeperLine({ version: KEEPER_VERSION, timeoutMs: Math.max(10, timeoutMs - 100) })));
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      const nl = buffer.indexOf('\n');
-      if (nl < 0) return;
-      const parsed = parseKeeperAnswer(buffer.slice(0, nl));
-      if (!parsed.ok) return finish({ ok: false, error: parsed.error.message });
-      const answer = parsed.value;
-      if (answer.ok) finish({ ok: true, value: answer.pid });
-      else finish({ ok: false, error: `keeper ${pid}: program ${answer.programPid ?? '?'} ${answer.error ?? 'not answering'}` });
-    });
-    socket.on('error', (err) => finish({ ok: false, error: (err as NodeJS.ErrnoException).code ?? err.message }));
-  });
+export async function probeKeeper(runtimeDir: string, pid: number, timeoutMs: number): Promise<ProbeResult<number>> {
+  const request = formatKeeperLine({ version: KEEPER_VERSION, timeoutMs: Math.max(10, timeoutMs - 100) });
+  const answer = await askLine(keeperSocketPath(runtimeDir, pid), { request, timeoutMs });
+  if (!answer.ok) {
+    const error = answer.kind === 'error' ? answer.code : answer.kind === 'timeout' ? `keeper ${pid} did not answer within ${timeoutMs} ms` : `keeper ${pid} closed without answering`;
+    return { ok: false, error, ms: answer.ms };
+  }
+  const parsed = parseKeeperAnswer(answer.line);
+  if (!parsed.ok) return { ok: false, error: parsed.error.message, ms: answer.ms };
+  const reply = parsed.value;
+  if (reply.ok) return { ok: true, value: reply.pid, ms: answer.ms };
+  return { ok: false, error: `keeper ${pid}: program ${reply.programPid ?? '?'} ${reply.error ?? 'not answering'}`, ms: answer.ms };
 }
 
 /**
