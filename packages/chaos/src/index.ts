@@ -2,7 +2,6 @@
 // invariant checks, summary, rendering), for tests and benchmarks.
 export * from './load/outcome.js';
 export * from './load/client.js';
-export * from './schedule/prng.js';
 export * from './schedule/schedule.js';
 export * from './faults/fault.js';
 export * from './analysis/invariant-names.js';

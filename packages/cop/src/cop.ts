@@ -117,6 +117,7 @@ export class Cop {
     const slotHolders = findSlotHolders(paths.dir);
     const holders = slotHolders.map((h) => h.pid);
     const serverHolder = holders[0] ?? null;
+    const otherPids = holders.slice(1);
     const livenessMs = (pid: number) => {
       const watch = this.check.server.pid === pid ? this.check.server : this.check.others.find((w) => w.pid === pid);
       return holderLivenessMs(config, watch?.lastAnswerAt ?? null, now);
@@ -130,14 +131,14 @@ export class Cop {
       serverHolder !== null ? probeLiveness(livenessSocketPath(paths.dir, serverHolder), livenessMs(serverHolder)) : null,
       serverHolder !== null && !keeper ? probeHeartbeat(config.listen[0]!, config.probeTimeoutMs) : null,
       serverHolder !== null && keeper ? probeKeeper(config.runtimeDir, serverHolder, config.probeTimeoutMs) : null,
-      Promise.all(holders.slice(1).map((pid) => probeLiveness(livenessSocketPath(paths.dir, pid), livenessMs(pid)))),
+      Promise.all(otherPids.map((pid) => probeLiveness(livenessSocketPath(paths.dir, pid), livenessMs(pid)))),
     ]);
-    const others = holders.slice(1).map((holder, i) => ({ holder, liveness: othersLiveness[i] ?? null }));
+    const others = otherPids.map((holder, i) => ({ holder, liveness: othersLiveness[i] ?? null }));
     const token = serverHolder === null ? null : holderToken(this.check, { serverHolder, liveness });
     const heard = kept !== null ? keeperAnswer(kept, token) : answer;
     const probe = serverHolder === null ? heard : poolAnswer(heard, token, this.check, others);
     if (ping?.ok) this.status.lastPing = { ms: ping.ms, at: Date.now() };
-    if (probe?.ok && serverHolder !== null && probe.value === holderToken(this.check, { serverHolder, liveness })) {
+    if (probe?.ok && serverHolder !== null && probe.value === token) {
       this.status.lastServerProbe = { ms: probe.ms, at: Date.now() };
       this.status.firstReadyAt ??= Date.now();
       this.events.onServing?.(serverHolder);

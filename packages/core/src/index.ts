@@ -58,3 +58,4 @@ export * from './toolbox/free-port.js';
 export * from './toolbox/instance-gone.js';
 export * from './liveness/whose-token.js';
 export * from './toolbox/clean-env.js';
+export * from './toolbox/prng.js';

@@ -8,21 +8,11 @@ import { validateConfig } from '../src/config/validate.js';
 import { answerLine } from '../src/control/server.js';
 import { parseRequest, parseResponse } from '../src/wire/control.js';
 import { isTripodError } from '../src/errors.js';
+import { mulberry32 } from '../src/toolbox/prng.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x7121d0d);
 const ITERATIONS = 4000;
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['runtimeDir', 'logDir', 'logLevel', 'listen', 'app', 'staticDir', 'backlog', 'standby', 'checkIntervalMs', 'probeTimeoutMs', 'probeFailures',
   'restart', 'baseDelayMs', 'maxDelayMs', 'jitter', 'coreSignal', 'cmd', 'args', 'port', 'host', '__proto__', 'constructor', 'toString', 'listn', ''];
@@ -71,7 +61,7 @@ function replay(seed: number, i: number, input: unknown): string {
 }
 
 test('the control request parser answers every line with a request or a typed error', () => {
-  const rand = prng(SEED);
+  const rand = mulberry32(SEED);
   const valid = ['{"cmd":"ping"}', '{"cmd":"status","args":{}}', '{"cmd":"reload","args":{"config":{"listen":["1"]}}}'];
   for (let i = 0; i < ITERATIONS; i++) {
     const line = rand() < 0.5 ? mutate(valid[Math.floor(rand() * valid.length)]!, rand) : JSON.stringify(randomValue(rand)) ?? 'undefined';
@@ -92,7 +82,7 @@ test('the control request parser answers every line with a request or a typed er
 });
 
 test('the config validator answers every input with a configuration or ERR_CONFIG_INVALID', () => {
-  const rand = prng(SEED + 1);
+  const rand = mulberry32(SEED + 1);
   let accepted = 0;
   const base = { listen: ['127.0.0.1:8080'], restart: { baseDelayMs: 100, maxDelayMs: 1000 }, logLevel: 'debug', backlog: 10 };
   for (let i = 0; i < ITERATIONS; i++) {
@@ -118,7 +108,7 @@ test('the config validator answers every input with a configuration or ERR_CONFI
 });
 
 test('TRIPOD_* variables: random names and values give a record or ERR_CONFIG_INVALID', () => {
-  const rand = prng(SEED + 2);
+  const rand = mulberry32(SEED + 2);
   const names = ['TRIPOD_LISTEN', 'TRIPOD_BACKLOG', 'TRIPOD_LOG_LEVEL', 'TRIPOD_STANDBY', 'TRIPOD_LISTN', 'TRIPOD_', 'TRIPOD_X', 'HOME'];
   for (let i = 0; i < ITERATIONS / 4; i++) {
     const env: NodeJS.ProcessEnv = {};
@@ -135,7 +125,7 @@ test('TRIPOD_* variables: random names and values give a record or ERR_CONFIG_IN
 });
 
 test('the control server answers every line with a response carrying a registered error code, never a rejection', async () => {
-  const rand = prng(SEED + 3);
+  const rand = mulberry32(SEED + 3);
   const handle = () => ({ pong: true });
   for (let i = 0; i < ITERATIONS / 4; i++) {
     const line = rand() < 0.5 ? mutate('{"cmd":"ping","args":{}}', rand) : JSON.stringify(randomValue(rand)) ?? '';

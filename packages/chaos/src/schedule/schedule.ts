@@ -1,6 +1,6 @@
 // The fault schedule: a pure function of the seed and the campaign's shape, so `--seed` replays it.
 import { isHeld, type FaultCombo, type FaultKind, type FaultTier } from '../faults/fault.js';
-import { integerBetween, mulberry32, pick } from './prng.js';
+import { integerBetween, mulberry32, pick } from '@tripod/core';
 
 export interface PlannedFault {
   /** 1-based position in the schedule. */

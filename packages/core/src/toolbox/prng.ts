@@ -1,4 +1,4 @@
-// A small seeded PRNG (mulberry32) so a campaign's fault schedule replays exactly from its seed.
+// A small seeded PRNG (mulberry32): a chaos campaign's fault schedule and a fuzz test replay exactly from their seed.
 
 /** A function returning numbers in [0, 1), deterministic for a given seed. */
 export type Random = () => number;

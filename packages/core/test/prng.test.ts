@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { integerBetween, mulberry32, pick } from '../src/schedule/prng.js';
+import { integerBetween, mulberry32, pick } from '../src/toolbox/prng.js';
 
 test('mulberry32 gives the reference sequence for fixed seeds', () => {
   // Values of the canonical JavaScript mulberry32 for these seeds.
