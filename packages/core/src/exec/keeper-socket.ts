@@ -3,7 +3,8 @@
 // host's synthetic heartbeat, which a foreign program cannot answer.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { servingPid, type HeartbeatTarget, type ProbeResult } from '../heartbeat.js';
+import { probeHeartbeat, type HeartbeatTarget, type ProbeResult } from '../heartbeat.js';
+import { pidOfToken } from '../liveness/whose-token.js';
 import { findLockHolder } from '../lock/probe.js';
 import { askLine } from '../net/ask-line.js';
 import { serverLockPath } from '../pool/slots.js';
@@ -35,16 +36,20 @@ export async function probeKeeper(runtimeDir: string, pid: number, timeoutMs: nu
 }
 
 /**
- * The PID of the server that serves right now, seen from outside: when the first slot's holder
- * (server.lock) is a keeper, the keeper's PID once it proved its program accepts through the listening
- * socket; otherwise the server whose token answers the synthetic heartbeat through `target`. Null when
- * nothing answers in time.
+ * Which server answers right now, seen from outside: when `holder` (the first slot's lock holder) is a
+ * keeper, the keeper's PID once it proved its program accepts through the listening socket; otherwise
+ * the server whose token answers the synthetic heartbeat through `target`. Never rejects.
  */
+export async function probeServing(target: HeartbeatTarget, timeoutMs: number, runtimeDir: string, holder: number | null): Promise<ProbeResult<number>> {
+  if (holder !== null && isKeeper(runtimeDir, holder)) return probeKeeper(runtimeDir, holder, timeoutMs);
+  const result = await probeHeartbeat(target, timeoutMs);
+  if (!result.ok) return result;
+  const pid = pidOfToken(runtimeDir, result.value);
+  return pid === null ? { ok: false, error: 'answered by a server that is not one of this instance', ms: result.ms } : { ok: true, value: pid, ms: result.ms };
+}
+
+/** The PID of the server that serves right now (probeServing for the first slot's holder), or null when nothing answers in time. */
 export async function servingServerPid(target: HeartbeatTarget, timeoutMs: number, runtimeDir: string): Promise<number | null> {
-  const holder = findLockHolder(serverLockPath(runtimeDir, 0));
-  if (holder !== null && isKeeper(runtimeDir, holder)) {
-    const result = await probeKeeper(runtimeDir, holder, timeoutMs);
-    return result.ok ? result.value : null;
-  }
-  return servingPid(target, timeoutMs, runtimeDir);
+  const result = await probeServing(target, timeoutMs, runtimeDir, findLockHolder(serverLockPath(runtimeDir, 0)));
+  return result.ok ? result.value : null;
 }
