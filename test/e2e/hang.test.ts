@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { identify, isStillAlive, readJsonFile, waitFor } from '@tripod/core';
+import { isStillAlive, readJsonFile, waitFor } from '@tripod/core';
 import { httpGet, servingPid } from '../helpers/http.js';
-import { FIXTURES, startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
+import { FIXTURES, startInstance, type Instance, cleanupAll, holderOf } from '../helpers/instance.js';
 
 const started: Instance[] = [];
 after(async () => {
@@ -21,7 +21,7 @@ test('SIGSTOP of the server, then of the manager: each detected and replaced on 
   const inst = await startInstance({ fast: false });
   started.push(inst);
 
-  const server = identify(inst.holder('server')!)!;
+  const server = await holderOf(inst, 'server');
   // The bound is for a server the cop judged ok and past its start grace (--start-grace-ms, 5 s from
   // when the cop first saw it hold the lock, which is before the instance answered): within the grace a
   // silent server is still "starting".
@@ -45,7 +45,7 @@ test('SIGSTOP of the server, then of the manager: each detected and replaced on 
   assert.match(inst.output(), /heartbeat\.fail .*targetTier=server/);
   assert.match(inst.output(), /server\.wedged-replace/, 'the manager was asked to put a successor in the slot');
 
-  const manager = identify(inst.holder('manager')!)!;
+  const manager = await holderOf(inst, 'manager');
   process.kill(manager.pid, 'SIGSTOP');
   await waitFor('a new manager holding manager.lock', () => {
     const pid = inst.holder('manager');
@@ -59,7 +59,7 @@ test('SIGSTOP of the server, then of the manager: each detected and replaced on 
 test('a busy loop in the application wedges the server: it is killed and replaced', async () => {
   const inst = await startInstance({ args: ['--app', join(FIXTURES, 'busy-loop.mjs')] });
   started.push(inst);
-  const server = identify(inst.holder('server')!)!;
+  const server = await holderOf(inst, 'server');
   void httpGet(inst.port, '/spin', '127.0.0.1', 30_000).catch(() => undefined);
   await waitFor('a new server answering', async () => {
     const pid = await servingPid(inst.port);

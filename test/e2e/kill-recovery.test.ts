@@ -2,10 +2,10 @@
 // through the kill sees no refused connection (the cop's sockets keep the kernel queue open).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { identify, isStillAlive, scanInstance, waitFor } from '@tripod/core';
+import { isStillAlive, scanInstance, waitFor } from '@tripod/core';
 import { startLoad } from '@tripod/chaos';
 import { servingPid } from '../helpers/http.js';
-import { startInstance, type Instance, cleanupAll } from '../helpers/instance.js';
+import { startInstance, type Instance, cleanupAll, holderOf } from '../helpers/instance.js';
 import { askStatus } from '../helpers/status.js';
 
 const started: Instance[] = [];
@@ -52,7 +52,7 @@ test('SIGKILL of the manager: a new manager and server, the old server gone, not
   started.push(inst);
   const summary = await underLoad(inst, async () => {
     const oldManager = inst.holder('manager')!;
-    const oldServer = identify(inst.holder('server')!)!;
+    const oldServer = await holderOf(inst, 'server');
     process.kill(oldManager, 'SIGKILL');
     const manager = await waitFor('a new manager holding its lock', () => {
       const pid = inst.holder('manager');

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { identify, isStillAlive, readStat, waitFor } from '@tripod/core';
+import { isStillAlive, readStat, waitFor } from '@tripod/core';
 import { spawnDecoy, spawnDecoys, type Decoy } from '../helpers/decoy.js';
 import { servingPid } from '../helpers/http.js';
-import { startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
+import { startInstance, tempDir, type Instance, cleanupAll, holderOf } from '../helpers/instance.js';
 
 const started: Instance[] = [];
 const decoys: Decoy[] = [];
@@ -28,19 +28,13 @@ test('decoys and PIDs in stale lock files survive server kills, manager kills an
   const inst = await startInstance({ dir });
   started.push(inst);
   for (let round = 0; round < 2; round++) {
-    const server = await waitFor('the server holding server.lock', () => {
-      const holder = inst.holder('server');
-      return holder === null ? null : identify(holder);
-    }, 10_000);
+    const server = await holderOf(inst, 'server');
     process.kill(server.pid, 'SIGKILL');
     await waitFor('a new server holding server.lock', async () => {
       const pid = await servingPid(inst.port);
       return pid !== null && pid !== server.pid && inst.holder('server') === pid;
     }, 10_000);
-    const manager = await waitFor('the manager holding manager.lock', () => {
-      const holder = inst.holder('manager');
-      return holder === null ? null : identify(holder);
-    }, 10_000);
+    const manager = await holderOf(inst, 'manager');
     process.kill(manager.pid, 'SIGKILL');
     // The orphaned server serves on until the new manager's own server is ready: wait for that one.
     await waitFor('a new manager and a server of its own', async () => {

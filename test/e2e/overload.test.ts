@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startLoad, type LoadSummary } from '@tripod/chaos';
-import { freePort, identify, isStillAlive, waitFor } from '@tripod/core';
+import { freePort, isStillAlive, waitFor } from '@tripod/core';
 import { httpGet, servingPid } from '../helpers/http.js';
-import { cleanEnv, cleanupAll, FIXTURES, startInstance, type Instance } from '../helpers/instance.js';
+import { cleanEnv, cleanupAll, FIXTURES, startInstance, type Instance, holderOf } from '../helpers/instance.js';
 import { tripod } from './ctl-run.js';
 
 const started: Instance[] = [];
@@ -93,7 +93,7 @@ test(`${CLIENTS} keep-alive clients on a 20 ms-CPU handler: no kill, no failure 
 test('under the same overload, a handler that spins forever, then a SIGSTOP, are still replaced within the bound', async () => {
   const inst = await startInstance({ fast: false, args: ['--app', CPU_APP, ...DEFAULTS_SHORT_GRACE] });
   started.push(inst);
-  const server = identify(inst.holder('server')!)!;
+  const server = await holderOf(inst, 'server');
   await waitFor('the cop judging the server', () => copStatus(inst).server?.pid === server.pid, 15_000, 100);
   const running = startLoad({ port: inst.port, keepAliveWorkers: 32, newConnectionWorkers: 0, durationMs: 20_000, timeoutMs: 30_000 });
   try {
@@ -108,7 +108,7 @@ test('under the same overload, a handler that spins forever, then a SIGSTOP, are
     assert.equal(copStatus(inst).kills?.server?.hang, 1);
 
     // The replacement, stopped while the load goes on: its liveness socket falls silent.
-    const next = identify(inst.holder('server')!)!;
+    const next = await holderOf(inst, 'server', 15_000);
     await waitFor('the cop judging the replacement', () => copStatus(inst).server?.pid === next.pid && copStatus(inst).server?.verdict !== 'starting', 15_000, 100);
     const stoppedAt = Date.now();
     process.kill(next.pid, 'SIGSTOP');
@@ -149,7 +149,7 @@ test('requests that never complete while the loop turns: reported stalled, not k
 test('--stall-kill-ms opts in: a server whose requests all stay stuck that long is replaced', async () => {
   const inst = await startInstance({ fast: false, args: ['--app', join(FIXTURES, 'stuck.mjs'), ...DEFAULTS_SHORT_GRACE, '--stall-kill-ms', '4000'] });
   started.push(inst);
-  const server = identify(inst.holder('server')!)!;
+  const server = await holderOf(inst, 'server');
   const stuckAt = Date.now();
   for (let i = 0; i < 2; i++) void httpGet(inst.port, '/stuck', '127.0.0.1', 60_000).catch(() => undefined);
   await waitFor('the stalled server gone and replaced', async () => !isStillAlive(server) && inst.holder('server') !== null, 20_000, 100);

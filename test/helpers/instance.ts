@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findLockHolder, freePort, instanceGone, instanceIdFor, runtimePaths, scanInstance, waitFor, withoutTripodEnv, type RuntimePaths, type Tier } from '@tripod/core';
+import { findLockHolder, freePort, identify, instanceGone, instanceIdFor, runtimePaths, scanInstance, waitFor, withoutTripodEnv, type RuntimePaths, type Tier } from '@tripod/core';
 import { servingPid } from './http.js';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -144,4 +144,12 @@ function killInstance(instance: string): number {
 /** Cleans up instances newest first (later ones may share an earlier one's directory); never throws. */
 export async function cleanupAll(instances: readonly Instance[]): Promise<void> {
   for (const inst of [...instances].reverse()) await inst.cleanup().catch(() => undefined);
+}
+
+/** The identity of the process holding `tier`'s lock, waiting for one (a tier being replaced holds none for a moment). */
+export function holderOf(inst: Instance, tier: Tier, timeoutMs = 10_000): Promise<NonNullable<ReturnType<typeof identify>>> {
+  return waitFor(`a process holding ${tier}.lock`, () => {
+    const holder = inst.holder(tier);
+    return holder === null ? null : identify(holder);
+  }, timeoutMs, 20);
 }
