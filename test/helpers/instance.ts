@@ -1,10 +1,10 @@
 // Starting a real tripod instance (the built cop binary) in a fresh temp directory, and cleaning up
 // after it: every process of the instance is found by its TRIPOD_INSTANCE environment and killed by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findLockHolder, freePort, identify, instanceGone, instanceIdFor, runtimePaths, scanInstance, waitFor, withoutTripodEnv, type RuntimePaths, type Tier } from '@tripod/core';
+import { TIERS, findLockHolder, freePort, identify, instanceGone, instanceIdFor, runtimePaths, scanInstance, waitFor, withoutTripodEnv, type RuntimePaths, type Tier } from '@tripod/core';
 import { servingPid } from './http.js';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -115,10 +115,11 @@ export async function startInstance(options: StartOptions = {}): Promise<Instanc
   };
   if (options.waitReady !== false) {
     try {
-      // Ready means answering and holding server.lock (a server takes the lock just after it listens).
+      // Ready means answering and holding server.lock (a server takes the lock just after it listens),
+      // and every lock file naming its holder (a holder writes its PID just after taking the lock).
       await waitFor(`a server answering on port ${port} and holding server.lock`, async () => {
         const pid = await servingPid(port);
-        return pid !== null && inst.holder('server') === pid && inst.holder('manager') !== null;
+        return pid !== null && inst.holder('server') === pid && inst.holder('manager') !== null && TIERS.every((tier) => namesHolder(inst, tier));
       }, 15_000, 50);
     } catch (err) {
       await inst.cleanup();
@@ -152,4 +153,14 @@ export function holderOf(inst: Instance, tier: Tier, timeoutMs = 10_000): Promis
     const holder = inst.holder(tier);
     return holder === null ? null : identify(holder);
   }, timeoutMs, 20);
+}
+
+/** True when `tier`'s lock file names the process holding it. */
+function namesHolder(inst: Instance, tier: Tier): boolean {
+  const holder = inst.holder(tier);
+  try {
+    return holder !== null && readFileSync(inst.paths.lockFile(tier), 'utf8') === `${holder}\n`;
+  } catch {
+    return false;
+  }
 }
