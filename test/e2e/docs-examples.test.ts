@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort, instanceIdFor, scanInstance, waitFor } from '@tripod/core';
+import { TIER_NODE_FLAGS, freePort, instanceIdFor, scanInstance, waitFor } from '@tripod/core';
 import { ROOT, cleanEnv, tempDir } from '../helpers/instance.js';
 
 const TARBALL = join(ROOT, 'tripod-0.1.0.tgz');
@@ -85,7 +85,7 @@ test('docs/cli.md\'s example session runs against the installed package, from an
   const copLog = readFileSync(join(work, 'tripod-demo/run/logs/cop.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; message: string; reason?: string });
   assert.ok(copLog.some((e) => e.message === 'kill.signal' && e.reason === 'instance stop' && e.level === 'info'), 'the stop\'s SIGTERM logged at info');
   assert.deepEqual(copLog.filter((e) => e.level === 'warn' || e.level === 'error'), []);
-  assert.match(output, new RegExp(`^ExecStart=\\S+ ${realpathSync(prefix)}/lib/node_modules/tripod/node_modules/@tripod/cop/bin/tripod-cop\\.js .*--listen 127\\.0\\.0\\.1:${port}$`, 'm'));
+  assert.match(output, new RegExp(`^ExecStart=\\S+ ${TIER_NODE_FLAGS.cop.join(' ')} ${realpathSync(prefix)}/lib/node_modules/tripod/node_modules/@tripod/cop/bin/tripod-cop\\.js .*--listen 127\\.0\\.0\\.1:${port}$`, 'm'));
 });
 
 test('README\'s examples from a clone (npx) run as written', async () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DEFAULTS, parseListen } from '@tripod/core';
+import { DEFAULTS, TIER_NODE_FLAGS, parseListen } from '@tripod/core';
 import { renderService, renderSocket } from '@tripod/ctl/dist/src/systemd-unit/render.js';
 import { BIN, ROOT } from '../helpers/instance.js';
 import { hasCommand } from './systemd-helpers.js';
@@ -89,7 +89,7 @@ test('the units agree with the cop: notify, process kill mode, watchdog and stop
   assert.match(one(service, 'Restart'), /^(on-failure|always)$/);
   // systemd 252 returns from `systemctl reload` when ExecReload exits: `tripod reload` waits for the cop.
   assert.match(one(service, 'ExecReload'), /\/bin\/tripod\.js reload --runtime-dir \/run\/tripod$/);
-  assert.match(one(service, 'ExecStart'), new RegExp(`^${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\S+/bin/tripod-cop\\.js `));
+  assert.match(one(service, 'ExecStart'), new RegExp(`^${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${TIER_NODE_FLAGS.cop.join(' ')} \\S+/bin/tripod-cop\\.js `));
 
   const exec = one(service, 'ExecStart');
   assert.match(exec, /--runtime-dir \/run\/tripod(\s|$)/);
@@ -119,5 +119,5 @@ test('scripts/systemd holds exactly what `tripod systemd-unit` prints for a glob
 
 test('a path with a space is quoted for systemd', () => {
   const service = renderService({ node: '/opt/my node/bin/node', copBin: '/x/cop.js', ctlBin: '/x/tripod.js', listen: '127.0.0.1:1', user: 'u' });
-  assert.match(service, /^ExecStart="\/opt\/my node\/bin\/node" \/x\/cop\.js /m);
+  assert.match(service, /^ExecStart="\/opt\/my node\/bin\/node" --lite-mode --max-semi-space-size=1 \/x\/cop\.js /m);
 });

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TIERS, findLockHolder, freePort, identify, instanceGone, instanceIdFor, runtimePaths, scanInstance, waitFor, withoutTripodEnv, type RuntimePaths, type Tier } from '@tripod/core';
+import { TIERS, TIER_NODE_FLAGS, findLockHolder, freePort, identify, instanceGone, instanceIdFor, runtimePaths, scanInstance, waitFor, withoutTripodEnv, type RuntimePaths, type Tier } from '@tripod/core';
 import { servingPid } from './http.js';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -77,7 +77,7 @@ export interface StartOptions {
 export async function startInstance(options: StartOptions = {}): Promise<Instance> {
   const dir = options.dir ?? tempDir();
   const port = options.port ?? (await freePort());
-  const args = [options.copBin ?? BIN.cop, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...(options.fast === false ? [] : FAST), ...(options.args ?? [])];
+  const args = [...TIER_NODE_FLAGS.cop, options.copBin ?? BIN.cop, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, ...(options.fast === false ? [] : FAST), ...(options.args ?? [])];
   const cop = spawn(process.execPath, args, { cwd: dir, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   cop.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,19 +1,13 @@
 // Starting the manager: its own process group, the listening fds at 3, 4, …, the instance's environment.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolveServiceUser, tierBinary, tierEnv, type TripodConfig } from '@tripod/core';
-
-/**
- * V8 flags for the manager: a 1 MiB young generation (the default grows to 16 MiB per semi-space). The
- * manager allocates little and keeps less; this saves it 3–6 MiB of private memory for its whole life.
- */
-export const MANAGER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+import { resolveServiceUser, tierArgv, tierEnv, type TripodConfig } from '@tripod/core';
 
 /** Spawns tripod-manager with the bound listener fds (as the service user with `--user`); the caller watches its exit. */
 export function spawnManager(config: TripodConfig, instance: string, fds: readonly number[]): ChildProcess {
-  const args = [tierBinary('manager'), '--config-json', JSON.stringify(config), '--inherited-fds', String(fds.length)];
+  const args = [...tierArgv('manager'), '--config-json', JSON.stringify(config), '--inherited-fds', String(fds.length)];
   // setgid, setgroups([]) and setuid happen in the child before exec (libuv): no root is left in it.
   const user = config.user === null ? null : resolveServiceUser(config.user, config.group);
-  return spawn(process.execPath, [...MANAGER_NODE_FLAGS, ...args], {
+  return spawn(process.execPath, args, {
     ...(user === null ? {} : { uid: user.uid, gid: user.gid }),
     cwd: config.runtimeDir,
     detached: true, // its own group: a terminal's Ctrl-C reaches the cop only, and the cop decides

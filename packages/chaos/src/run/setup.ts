@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TripodError, findLockHolder, freePort, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, tierBinary, withoutTripodEnv, type RuntimePaths } from '@tripod/core';
+import { TripodError, findLockHolder, freePort, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, tierArgv, withoutTripodEnv, type RuntimePaths } from '@tripod/core';
 import type { ChaosOptions } from '../cli/options.js';
 
 export interface Setup {
@@ -50,7 +50,7 @@ export async function prepare(options: ChaosOptions): Promise<Setup> {
   port ??= await freePort(options.host);
   const listen = options.host.includes(':') ? `[${options.host}]:${port}` : `${options.host}:${port}`;
   const copCommand = [
-    process.execPath, tierBinary('cop'), '--runtime-dir', runtimeDir, '--listen', listen,
+    process.execPath, ...tierArgv('cop'), '--runtime-dir', runtimeDir, '--listen', listen,
     ...(options.app !== null ? ['--app', options.app] : []),
     ...(options.servers > 1 ? ['--servers', String(options.servers)] : []),
     ...(options.exec !== null ? ['--exec', JSON.stringify(options.exec), '--exec-cwd', options.execCwd] : []),

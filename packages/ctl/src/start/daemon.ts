@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { describeProcess, instanceIdFor, tierBinary, tierEnv, waitUntil } from '@tripod/core';
+import { describeProcess, instanceIdFor, tierArgv, tierEnv, waitUntil } from '@tripod/core';
 import type { Ctl } from '../context.js';
 import { CTL_EXIT } from '../exit-codes.js';
 import { verifiedHolder } from '../instance/holders.js';
@@ -25,7 +25,7 @@ export interface DaemonOptions {
 function spawnDetached(ctl: Ctl, outFile: OutFile): ChildProcess {
   const previous = process.umask(DAEMON_UMASK);
   try {
-    return spawn(process.execPath, [tierBinary('cop'), ...copArguments(ctl)], {
+    return spawn(process.execPath, [...tierArgv('cop'), ...copArguments(ctl)], {
       cwd: '/',
       detached: true,
       stdio: ['ignore', outFile.fd, outFile.fd],

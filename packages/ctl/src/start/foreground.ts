@@ -2,7 +2,7 @@
 // forwards the signals that mean something to the cop and exits with the cop's code.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { instanceIdFor, tierBinary, tierEnv } from '@tripod/core';
+import { instanceIdFor, tierArgv, tierEnv } from '@tripod/core';
 import type { Ctl } from '../context.js';
 import { CTL_EXIT } from '../exit-codes.js';
 import { copArguments } from './cop-args.js';
@@ -13,7 +13,7 @@ export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'
 export function startForeground(ctl: Ctl): Promise<number> {
   // Its own session: a terminal's Ctrl-C reaches ctl alone, which passes it on once. (Sent to both, the
   // second SIGINT would find the cop's handler already spent and kill it mid-drain.)
-  const child = spawn(process.execPath, [tierBinary('cop'), ...copArguments(ctl)], { stdio: 'inherit', detached: true, env: tierEnv(process.env, instanceIdFor(ctl.config.runtimeDir), 'cop') });
+  const child = spawn(process.execPath, [...tierArgv('cop'), ...copArguments(ctl)], { stdio: 'inherit', detached: true, env: tierEnv(process.env, instanceIdFor(ctl.config.runtimeDir), 'cop') });
   const forwarders = FORWARDED_SIGNALS.map((sig) => {
     const forward = () => {
       if (child.exitCode === null && child.signalCode === null) child.kill(sig);

@@ -1,5 +1,6 @@
 // The systemd units of one install: tripod.service (the cop, Type=notify) and tripod.socket. Pure text
 // from the paths of the install at hand; why each directive: docs/systemd.md.
+import { TIER_NODE_FLAGS } from '@tripod/core';
 
 export interface UnitPaths {
   /** The node binary (absolute). */
@@ -44,7 +45,7 @@ Type=notify
 # The messages come from systemd-notify, a child of the cop: only "all" accepts them when the cop is
 # not root. The cop removes NOTIFY_SOCKET from the environment of everything it starts.
 NotifyAccess=all
-ExecStart=${command(o.node, o.copBin, '--runtime-dir', RUNTIME_DIR, '--log-dir', LOG_DIR, '--listen', o.listen)}
+ExecStart=${command(o.node, ...TIER_NODE_FLAGS.cop, o.copBin, '--runtime-dir', RUNTIME_DIR, '--log-dir', LOG_DIR, '--listen', o.listen)}
 # SIGHUP to the cop, then wait until the cop reports the reload done (systemd 252 does not wait by itself).
 ExecReload=${command(o.node, o.ctlBin, 'reload', '--runtime-dir', RUNTIME_DIR)}
 # Optional TRIPOD_* overrides (TRIPOD_APP=/srv/app/handler.mjs, TRIPOD_DRAIN_TIMEOUT_MS=…).
