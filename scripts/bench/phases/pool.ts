@@ -1,7 +1,8 @@
 // The pool phase: throughput of tripod with N = 1 and N = 2 servers against the bare application and
 // Node's cluster module with the same number of workers, keep-alive and a new connection per request,
-// with the bench's own client and with wrk (when installed); how requests spread over the servers of
-// the pool; the RSS of every process of each target. Starts its own targets and stops them.
+// with the bench's own client and with wrk (when installed); CPU per request of every process of each
+// target; how requests spread over the servers of the pool; the RSS of every process of each target.
+// Starts its own targets and stops them.
 import { readFileSync } from 'node:fs';
 import { findLockHolder, findSlotHolders, livenessSocketPath, parseManagerStatus, probeLiveness, readDocument, readJsonFile, runtimePaths, waitFor } from '@tripod/core';
 import { runClosedLoop } from '../lib/lean-client.js';
