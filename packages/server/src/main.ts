@@ -57,8 +57,9 @@ export async function runServer(options: ServerOptions): Promise<number> {
     const app = await loadApp(config.app, config.staticDir);
     const liveness = createLiveness();
     // The cop decides hangs on what this socket says, and its token tells which server answered the
-    // heartbeat. A standby starts it while it waits, so it is known the moment it is promoted; any
-    // other server just after it listens, so the worker's start-up never delays the first answer.
+    // heartbeat. A standby starts it while it waits, so it is known the moment it is promoted; a
+    // successor before it listens (its predecessor serves meanwhile); any other server just after it
+    // listens, so the worker's start-up never delays the first answer.
     const serveLiveness = () => liveness.serve(config.runtimeDir).then((error) => {
       if (error === null) log.debug('server.liveness', { socket: livenessSocketPath(config.runtimeDir, process.pid) });
       else log.error('server.liveness-failed', { error });
@@ -79,7 +80,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
       await host.warmUp(WARM_UP_REQUESTS, WARM_UP_TIMEOUT_MS);
       tellManager({ type: 'standby', pid: process.pid });
       void log.activate();
-      void loadFsExt();
+      void loadFsExt().catch(() => undefined); // a failure shows where the lock is taken
       const go = await waitForGo(stopRequested);
       if (go === null) {
         log.info('server.standby-exit', {});
@@ -100,7 +101,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
       // of every rolling restart waited. docs/pool.md "Rolling restart".
       // One after the other: in parallel they took more than a core from the predecessor's.
       await log.activate();
-      await loadFsExt();
+      await loadFsExt().catch(() => undefined); // a failure shows where the lock is taken
       await serveLiveness();
       await host.warmUp(WARM_UP_REQUESTS, WARM_UP_TIMEOUT_MS);
     }
