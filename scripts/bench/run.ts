@@ -20,6 +20,8 @@ import { runThroughput } from './phases/throughput.js';
 import { runUnderLoad } from './phases/under-load.js';
 import { OVERLOAD_LEVELS, runOverload } from './phases/overload.js';
 import { runPool } from './phases/pool.js';
+import { runRolling } from './phases/rolling.js';
+import { runPinned } from './phases/pool-pinned.js';
 
 const started = Date.now();
 const progress = (line: string): boolean => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
@@ -62,6 +64,8 @@ async function measure(options: BenchOptions, cleanups: Cleanup[]): Promise<Resu
   if (has('exec')) results.exec = await runExec({ repeat: Math.min(options.repeat, 3), loadWorkers: options.loadWorkers, progress });
   // The pool phase too: each of its targets runs alone.
   if (has('pool')) results.pool = await runPool({ runMs: options.quick ? 2000 : 5000, progress });
+  if (has('pinned')) results.pinned = await runPinned({ runMs: options.quick ? 2000 : 5000, rounds: options.quick ? 2 : 3, progress });
+  if (has('rolling')) results.rolling = await runRolling({ repeat: options.quick ? 1 : 2, copArgs: options.copArgs, progress });
   if (!['recovery', 'load', 'throughput', 'idle'].some(has)) return results;
 
   const tripod = await startTripod(options.copArgs);

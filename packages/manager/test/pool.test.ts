@@ -100,7 +100,12 @@ test('rolling restart: one slot at a time, each old server drains only once its 
     assert.ok(of(ready, 'signal').some((a) => a.pid === old[slot] && a.signal === 'SIGTERM'), `old server of slot ${slot} drains`);
   }
   assert.equal(w.state.rolling, null, 'done');
-  assert.equal(of(w.actions, 'spawn').filter((a) => a.standby).length, 2, 'a fresh standby after the roll');
+  assert.equal(of(w.actions, 'spawn').filter((a) => a.standby).length, 1, 'no new standby while old servers drain');
+  w.send(1500, { type: 'exited', pid: old[0]!, code: 0, signal: null });
+  w.send(1510, { type: 'exited', pid: old[1]!, code: 0, signal: null });
+  assert.equal(of(w.actions, 'spawn').filter((a) => a.standby).length, 1, 'nor while the last one drains');
+  const last = w.send(1520, { type: 'exited', pid: old[2]!, code: 0, signal: null });
+  assert.equal(of(last, 'spawn').filter((a) => a.standby).length, 1, 'a fresh standby once the last drain ended');
 });
 
 test('rolling restart in batches of 2 keeps two successors starting at once', () => {

@@ -2,7 +2,7 @@
 // drains: stop accepting, `Connection: close` on each connection's next response, done when the last
 // connection has ended.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Server as NetServer, type Socket } from 'node:net';
+import { connect, Server as NetServer, type Socket } from 'node:net';
 import type { RequestHandler } from './builtin-app.js';
 import { HEARTBEAT_PATH, heartbeatBody } from '@tripod/core/wire/heartbeat';
 import type { Liveness } from './liveness/monitor.js';
@@ -16,7 +16,43 @@ export interface Host {
   listenAddress(host: string, port: number, backlog: number): Promise<void>;
   /** Stops accepting and resolves once every connection has ended, or at the timeout (then destroys the rest). */
   drain(timeoutMs: number): Promise<DrainOutcome>;
+  /**
+   * Serves `requests` heartbeat requests (half on new connections, half on one keep-alive connection)
+   * through a private loopback listener of the same handler, so the first real requests do not pay for
+   * compiling the HTTP path (measured 5-9 ms for a fresh process's first request, ~0.3 ms warm). The
+   * application is not called. Resolves with the requests answered, at most after `timeoutMs`.
+   */
+  warmUp(requests: number, timeoutMs: number): Promise<number>;
   readonly isDraining: boolean;
+}
+
+/** Sends `count` GETs of `path` to 127.0.0.1:`port`, on one connection (`keepAlive`) or one each; resolves with the answers seen. */
+function askMany(port: number, path: string, count: number, keepAlive: boolean): Promise<number> {
+  const request = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${keepAlive ? '' : 'Connection: close\r\n'}\r\n`;
+  return new Promise((resolve) => {
+    let answered = 0;
+    const next = (socket: Socket | null) => {
+      if (answered >= count) {
+        socket?.destroy();
+        return resolve(answered);
+      }
+      if (socket !== null) return void socket.write(request);
+      const fresh = connect(port, '127.0.0.1', () => fresh.write(request));
+      fresh.on('data', (chunk: Buffer) => {
+        // A heartbeat answer is small and comes in one chunk; count answers by their status lines.
+        const n = chunk.toString('latin1').split('HTTP/1.1 ').length - 1;
+        if (n === 0) return;
+        answered += n;
+        if (keepAlive) next(fresh);
+        else {
+          fresh.destroy();
+          next(null);
+        }
+      });
+      fresh.on('error', () => resolve(answered));
+    };
+    next(null);
+  });
 }
 
 function isPromise(value: unknown): value is Promise<unknown> {
@@ -106,6 +142,26 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
       return draining;
     },
     listenFd: (fd, backlog) => listen({ fd }, backlog),
+    async warmUp(requests, timeoutMs) {
+      const private_ = createServer(handle);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          private_.once('error', reject);
+          private_.listen(0, '127.0.0.1', resolve);
+        });
+        const { port } = private_.address() as { port: number };
+        const half = Math.ceil(requests / 2);
+        const work = (async () => (await askMany(port, HEARTBEAT_PATH, half, false)) + (await askMany(port, HEARTBEAT_PATH, requests - half, true)))();
+        return await Promise.race([work, new Promise<number>((resolve) => (timer = setTimeout(() => resolve(0), timeoutMs)))]);
+      } catch {
+        return 0;
+      } finally {
+        clearTimeout(timer);
+        private_.closeAllConnections();
+        private_.close();
+      }
+    },
     listenAddress: (host, port, backlog) => listen({ host, port }, backlog),
     drain(timeoutMs) {
       const started = Date.now();

@@ -4,6 +4,7 @@ import type { TripodConfig } from '@tripod/core/config/config';
 import { isTripodError } from '@tripod/core/errors';
 import { EXIT, exitCodeForError } from '@tripod/core/exit-codes';
 import { ENV_INSTANCE, ENV_TIER } from '@tripod/core/instance';
+import { loadFsExt } from '@tripod/core/lock/fs-ext';
 import type { HeldLock } from '@tripod/core/lock/lockfile';
 import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
 import { createLog } from '@tripod/core/log/logger';
@@ -27,6 +28,10 @@ export interface ServerOptions {
   /** The pool slot served; its lock file is serverLockPath(slot). A standby learns it from `go`. */
   readonly slot: number;
 }
+
+/** Heartbeat requests a standby or a successor serves itself before it takes real ones (Host.warmUp). */
+const WARM_UP_REQUESTS = 40;
+const WARM_UP_TIMEOUT_MS = 1000;
 
 /** Runs the server until it has drained; resolves with the exit code. */
 export async function runServer(options: ServerOptions): Promise<number> {
@@ -52,9 +57,10 @@ export async function runServer(options: ServerOptions): Promise<number> {
     const app = await loadApp(config.app, config.staticDir);
     const liveness = createLiveness();
     // The cop decides hangs on what this socket says, and its token tells which server answered the
-    // heartbeat. A standby starts it while it waits, so it is known the moment it is promoted; any
-    // other server just after it listens, so the worker's start-up never delays the first answer.
-    const serveLiveness = () => void liveness.serve(config.runtimeDir).then((error) => {
+    // heartbeat. A standby starts it while it waits, so it is known the moment it is promoted; a
+    // successor before it listens (its predecessor serves meanwhile); any other server just after it
+    // listens, so the worker's start-up never delays the first answer.
+    const serveLiveness = () => liveness.serve(config.runtimeDir).then((error) => {
       if (error === null) log.debug('server.liveness', { socket: livenessSocketPath(config.runtimeDir, process.pid) });
       else log.error('server.liveness-failed', { error });
     });
@@ -70,9 +76,11 @@ export async function runServer(options: ServerOptions): Promise<number> {
     process.on('uncaughtException', (err) => log.error('app.uncaught', { error: String(err?.stack ?? err) }));
     process.on('unhandledRejection', (err) => log.error('app.unhandled-rejection', { error: String((err as Error)?.stack ?? err) }));
     if (options.standby) {
-      serveLiveness();
+      void serveLiveness();
+      await host.warmUp(WARM_UP_REQUESTS, WARM_UP_TIMEOUT_MS);
       tellManager({ type: 'standby', pid: process.pid });
       void log.activate();
+      void loadFsExt().catch(() => undefined); // a failure shows where the lock is taken
       const go = await waitForGo(stopRequested);
       if (go === null) {
         log.info('server.standby-exit', {});
@@ -86,6 +94,17 @@ export async function runServer(options: ServerOptions): Promise<number> {
       slot = go.slot;
       log.info('server.promoted', { slot });
     }
+    if (options.handover) {
+      // A successor has time: its predecessor serves until it is ready. So it pays now, not in front
+      // of its first requests, what a server does just after it listens (winston, the liveness
+      // thread, fs-ext's native module for the lock): measured, 50-70 ms that the first connections
+      // of every rolling restart waited. docs/pool.md "Rolling restart".
+      // One after the other: in parallel they took more than a core from the predecessor's.
+      await log.activate();
+      await loadFsExt().catch(() => undefined); // a failure shows where the lock is taken
+      await serveLiveness();
+      await host.warmUp(WARM_UP_REQUESTS, WARM_UP_TIMEOUT_MS);
+    }
     if (options.inheritedFds > 0) {
       for (let i = 0; i < options.inheritedFds; i++) await host.listenFd(3 + i, config.backlog);
     } else {
@@ -96,7 +115,7 @@ export async function runServer(options: ServerOptions): Promise<number> {
     // Serving first; the lock (fs-ext's native module) and the logging machinery (winston) next, so a
     // restarting server answers the queued connections as early as a bare node server would.
     setImmediate(() => void log.activate());
-    if (!options.standby) setImmediate(serveLiveness);
+    if (!options.standby && !options.handover) setImmediate(() => void serveLiveness());
     const pending = takeServerLock(serverLockPath(config.runtimeDir, slot), log);
     lock = await Promise.race([pending, stopRequested.then(() => null)]);
     if (lock === null) void pending.then((l) => l.release(), () => undefined);

@@ -54,3 +54,21 @@ test('a single server keeps a keep-alive connection as long as the client does',
     assert.equal(sockets, 1);
   });
 });
+
+test('warm-up answers heartbeats through a private listener: the application is not called, and the real listener then drains at once', async () => {
+  const liveness = createLiveness();
+  let appCalls = 0;
+  const host = createHost((_req, res) => void (appCalls++, res.end('ok')), () => undefined, liveness, { pooled: true });
+  try {
+    assert.equal(await host.warmUp(10, 5000), 10);
+    assert.equal(appCalls, 0);
+    const port = await freePort();
+    await host.listenAddress('127.0.0.1', port, 16);
+    await sequence(port, 2);
+    assert.equal(appCalls, 2);
+    const drained = await host.drain(2000);
+    assert.deepEqual([drained.outcome, drained.openConnections], ['success', 0]);
+  } finally {
+    liveness.stop();
+  }
+});

@@ -1,6 +1,6 @@
 // Pure parsing of the bench's command line into a frozen options object; bad values are named.
 
-export const PHASES = Object.freeze(['boot', 'recovery', 'load', 'throughput', 'idle', 'overload', 'exec', 'pool']);
+export const PHASES = Object.freeze(['boot', 'recovery', 'load', 'throughput', 'idle', 'overload', 'exec', 'pool', 'pinned', 'rolling']);
 
 const FULL = Object.freeze({ repeat: 5, faultsPerWindow: 2, rounds: 10, roundMs: 1000, idleMs: 10_000, connections: 8, loadWorkers: 4, overloadMs: 10_000 });
 const QUICK = Object.freeze({ repeat: 2, faultsPerWindow: 1, rounds: 3, roundMs: 500, idleMs: 3000, connections: 8, loadWorkers: 4, overloadMs: 5000 });

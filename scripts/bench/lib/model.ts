@@ -1,5 +1,7 @@
 // The shapes the bench passes around: the targets it measures, the faults it injects, its results.
 import type { PoolResult } from '../phases/pool.js';
+import type { RollingResult } from '../phases/rolling.js';
+import type { PinnedResult } from '../phases/pool-pinned.js';
 import type { ChildProcess } from 'node:child_process';
 import type { Outcome } from '@tripod/chaos';
 import type { LogEvent } from './timeline.js';
@@ -145,4 +147,6 @@ export interface Results {
   /** Exec mode: gunicorn kept by tripod against gunicorn in a shell loop (absent in older reports). */
   exec?: ExecResult | null;
   pool?: PoolResult | null;
+  rolling?: RollingResult | null;
+  pinned?: PinnedResult | null;
 }

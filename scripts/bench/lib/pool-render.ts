@@ -10,6 +10,7 @@ function rowOf(rows: readonly PoolRow[], target: string, client: string, mode: s
 }
 
 const rate = (r: PoolRow | undefined): string | null => (r === undefined ? null : r.skipped !== null ? 'skipped' : r.rps === null ? null : `${r.rps.toFixed(0)}${r.failed ? ` (${r.failed} failed)` : ''}`);
+const cpu = (r: PoolRow | undefined): string | null => (r?.cpuUsPerRequest == null ? null : r.cpuUsPerRequest.toFixed(1));
 
 /** `a` ÷ `b` req/s in one column, two decimals, or null. */
 function ratioOf(rows: readonly PoolRow[], a: string, b: string, client: string, mode: string): string | null {
@@ -34,6 +35,11 @@ export function poolSections(pool: PoolResult): Section[] {
     rows: targets.map((t) => [t, ...COLUMNS.map(([c, m]) => rate(rowOf(pool.rows, t, c, m)))]),
     note: skipped !== null ? `wrk rows skipped: ${skipped}` : `wrk: ${pool.wrk}`,
   };
+  const cpuTable: Section = {
+    title: 'Pool CPU per request, µs (utime + stime of every process of the target over each run ÷ its requests; tripod: cop, manager, servers, standby)',
+    headers: ['target', ...COLUMNS.map(([c, m]) => `${c} ${m}`)],
+    rows: targets.map((t) => [t, ...COLUMNS.map(([c, m]) => cpu(rowOf(pool.rows, t, c, m)))]),
+  };
   const pairs = [['tripod 1', 'bare'], ['tripod 1', 'cluster 1'], ['tripod 2', 'cluster 2'], ['tripod 2', 'tripod 1']] as const;
   const ratios: Section = {
     title: 'Pool throughput ratios (targets: N = 2 ≥ 1.0 × cluster keep-alive and ≥ 1.5 × cluster new; N = 1 ≥ 0.97 × bare under wrk)',
@@ -57,5 +63,5 @@ export function poolSections(pool: PoolResult): Section[] {
     ],
     note: `kills the cops decided during the phase (no fault injected): ${JSON.stringify(pool.kills)}`,
   };
-  return [throughput, ratios, balance, rss];
+  return [throughput, ratios, cpuTable, balance, rss];
 }

@@ -3,6 +3,7 @@ import { addCounts, difference, median, ratio, summarize } from './stats.js';
 import type { BootResult, IdleResult, LoadResult, OverloadRow, RecoveryResult, Results, ThroughputRun, Verdicts } from './model.js';
 import { markdownTable, textTable, type Cell } from './table.js';
 import { poolSections } from './pool-render.js';
+import { pinnedSection, rollingSection } from './rolling-render.js';
 
 /** One titled table of the report. */
 export interface Section {
@@ -238,6 +239,8 @@ export function buildSections(results: Results): Section[] {
   if (results.idle) sections.push(idleSection(results.idle));
   if (results.overload) sections.push(overloadSection(results.overload));
   if (results.pool) sections.push(...poolSections(results.pool));
+  if (results.pinned) sections.push(pinnedSection(results.pinned));
+  if (results.rolling) sections.push(rollingSection(results.rolling));
   const targets = [...evaluateTargets(results), ...overloadTargets(results.overload ?? [])];
   if (targets.length > 0) sections.push({ title: 'Targets', headers: ['target', 'measured', 'met'], rows: targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']) });
   return sections;

@@ -36,12 +36,12 @@ function signal(pid: number | null | undefined, sig: NodeJS.Signals): boolean {
   }
 }
 
-/** Starts a cop for a fresh runtime directory (extra cop flags in `extraArgs`); resolves once a server answers through the port. */
-export async function startTripod(extraArgs: readonly string[] = []): Promise<TripodTarget> {
+/** Starts a cop for a fresh runtime directory (extra cop flags in `extraArgs`, the application `app`); resolves once a server answers through the port. */
+export async function startTripod(extraArgs: readonly string[] = [], app: string = APP): Promise<TripodTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'tripod-bench-'));
   const port = await freePort();
   const out = openSync(join(dir, 'cop-output.log'), 'a');
-  const args = [COP_BIN, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, '--app', APP, ...extraArgs];
+  const args = [COP_BIN, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, '--app', app, ...extraArgs];
   const cop = spawn(process.execPath, args, { cwd: dir, env: cleanEnv(), stdio: ['ignore', out, out] });
   closeSync(out);
   const paths = runtimePaths(dir);

@@ -37,13 +37,16 @@ export function parseWrk(output: string): WrkResult {
   return { rps: Number(rps[1]), requests: Number(total[1]), errors, p99Ms: p99 ? wrkDurationMs(p99[1]!) : null };
 }
 
-/** Runs wrk against 127.0.0.1:`port` with `connections` for `durationMs`; `close` sends `Connection: close` (a new connection per request). */
-export function runWrk({ port, connections, durationMs, close, threads = 2 }: { port: number; connections: number; durationMs: number; close: boolean; threads?: number }): Promise<WrkResult> {
+/**
+ * Runs wrk against 127.0.0.1:`port` with `connections` for `durationMs`; `close` sends `Connection:
+ * close` (a new connection per request); `cpu` pins wrk to that core (taskset, util-linux).
+ */
+export function runWrk({ port, connections, durationMs, close, threads = 2, cpu }: { port: number; connections: number; durationMs: number; close: boolean; threads?: number; cpu?: number }): Promise<WrkResult> {
   const args = ['-t', String(threads), '-c', String(connections), '-d', `${Math.max(1, Math.round(durationMs / 1000))}s`, '--latency'];
   if (close) args.push('-H', 'Connection: close');
   args.push(`http://127.0.0.1:${port}/`);
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = cpu === undefined ? spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('taskset', ['-c', String(cpu), 'wrk', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

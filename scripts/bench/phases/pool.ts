@@ -1,13 +1,14 @@
 // The pool phase: throughput of tripod with N = 1 and N = 2 servers against the bare application and
 // Node's cluster module with the same number of workers, keep-alive and a new connection per request,
-// with the bench's own client and with wrk (when installed); how requests spread over the servers of
-// the pool; the RSS of every process of each target. Starts its own targets and stops them.
+// with the bench's own client and with wrk (when installed); CPU per request of every process of each
+// target; how requests spread over the servers of the pool; the RSS of every process of each target.
+// Starts its own targets and stops them.
 import { readFileSync } from 'node:fs';
 import { findLockHolder, findSlotHolders, livenessSocketPath, parseManagerStatus, probeLiveness, readDocument, readJsonFile, runtimePaths, waitFor } from '@tripod/core';
 import { runClosedLoop } from '../lib/lean-client.js';
 import type { Progress } from '../lib/model.js';
 import { startPlain } from '../lib/plain.js';
-import { rssKiB } from '../lib/proc.js';
+import { clockTicks, cpuTicks, rssKiB } from '../lib/proc.js';
 import { percentile } from '../lib/stats.js';
 import { startTripod } from '../lib/tripod.js';
 import { runWrk, wrkVersion } from '../lib/wrk.js';
@@ -23,6 +24,8 @@ export interface PoolRow {
   readonly rps: number | null;
   readonly p99Ms: number | null;
   readonly failed: number;
+  /** CPU (utime + stime from /proc) of every process of the target over the run ÷ requests, µs. */
+  readonly cpuUsPerRequest: number | null;
   /** Why the row has no figures (wrk missing). */
   readonly skipped: string | null;
 }
@@ -53,7 +56,7 @@ export interface PoolResult {
   readonly kills: Record<string, unknown>;
 }
 
-interface PoolTarget {
+export interface PoolTarget {
   readonly name: string;
   readonly port: number;
   /** The processes of the target, named, for RSS. */
@@ -72,7 +75,7 @@ function childrenOf(pid: number | undefined): number[] {
   }
 }
 
-async function plainTarget(kind: 'bare' | 'cluster', workers: number): Promise<PoolTarget> {
+export async function plainTarget(kind: 'bare' | 'cluster', workers: number): Promise<PoolTarget> {
   const saved = process.env.BENCH_CLUSTER_WORKERS;
   process.env.BENCH_CLUSTER_WORKERS = String(workers);
   const t = await startPlain(kind).finally(() => {
@@ -89,7 +92,7 @@ async function plainTarget(kind: 'bare' | 'cluster', workers: number): Promise<P
   };
 }
 
-async function tripodTarget(servers: number): Promise<PoolTarget> {
+export async function tripodTarget(servers: number): Promise<PoolTarget> {
   const t = await startTripod(['--servers', String(servers)]);
   const paths = runtimePaths(t.dir);
   const status = () => readDocument(paths.statusFile, parseManagerStatus);
@@ -126,24 +129,43 @@ async function tripodTarget(servers: number): Promise<PoolTarget> {
 
 const kills: Record<string, unknown> = {};
 
+const TICK_US = 1_000_000 / clockTicks();
+
+/** utime + stime of every process of `t` now, in clock ticks (a process gone since counts 0). */
+export function targetTicks(t: PoolTarget): Map<number, number> {
+  return new Map(t.processes().map((p) => [p.pid, cpuTicks(p.pid) ?? 0]));
+}
+
+/** CPU µs the processes of `before` (and any new ones) used since, per request. */
+export function cpuPerRequest(t: PoolTarget, before: Map<number, number>, requests: number): number | null {
+  if (requests <= 0) return null;
+  let ticks = 0;
+  for (const [pid, now] of targetTicks(t)) ticks += now - (before.get(pid) ?? 0);
+  return (ticks * TICK_US) / requests;
+}
+
 async function measure(t: PoolTarget, client: 'node' | 'wrk', mode: Mode, runMs: number): Promise<{ row: PoolRow; balance: PoolBalance | null }> {
   const before = t.completed ? await t.completed() : null;
+  const ticks = targetTicks(t);
+  let requests: number;
   let rps: number;
   let p99Ms: number | null;
   let failed: number;
   if (client === 'wrk') {
     const r = await runWrk({ port: t.port, connections: POOL_CONNECTIONS, durationMs: runMs, close: mode === 'new' });
-    ({ rps, p99Ms } = r);
+    ({ rps, p99Ms, requests } = r);
     failed = r.errors;
   } else {
     const r = await runClosedLoop({ port: t.port, connections: POOL_CONNECTIONS, durationMs: runMs, keepAlive: mode === 'keep-alive' });
     rps = (r.ok / r.elapsedMs) * 1000;
     p99Ms = percentile(r.latencies, 99);
     failed = r.failed;
+    requests = r.ok + r.failed;
   }
+  const cpuUsPerRequest = cpuPerRequest(t, ticks, requests);
   const after = t.completed ? await t.completed() : null;
   const balance = before && after && before.length === after.length ? { target: t.name, client, mode, perServer: after.map((a, i) => a - before[i]!) } : null;
-  return { row: { target: t.name, client, mode, rps, p99Ms, failed, skipped: null }, balance };
+  return { row: { target: t.name, client, mode, rps, p99Ms, failed, cpuUsPerRequest, skipped: null }, balance };
 }
 
 /** Runs the pool phase: each target started alone (the others stopped), so they do not share the 2 cores' idle time. */
@@ -163,13 +185,13 @@ export async function runPool({ runMs, progress }: { runMs: number; progress: Pr
       for (const mode of POOL_MODES) {
         for (const client of ['node', 'wrk'] as const) {
           if (client === 'wrk' && skipWrk !== null) {
-            rows.push({ target: t.name, client, mode, rps: null, p99Ms: null, failed: 0, skipped: skipWrk });
+            rows.push({ target: t.name, client, mode, rps: null, p99Ms: null, failed: 0, cpuUsPerRequest: null, skipped: skipWrk });
             continue;
           }
           const m = await measure(t, client, mode, runMs);
           rows.push(m.row);
           if (m.balance) balance.push(m.balance);
-          progress(`pool: ${t.name} ${client} ${mode}: ${m.row.rps?.toFixed(0)} req/s, p99 ${m.row.p99Ms?.toFixed(2)} ms${m.row.failed ? `, ${m.row.failed} failed` : ''}${m.balance ? `, per server ${m.balance.perServer.join(' + ')}` : ''}`);
+          progress(`pool: ${t.name} ${client} ${mode}: ${m.row.rps?.toFixed(0)} req/s, p99 ${m.row.p99Ms?.toFixed(2)} ms, ${m.row.cpuUsPerRequest?.toFixed(1)} µs CPU/req${m.row.failed ? `, ${m.row.failed} failed` : ''}${m.balance ? `, per server ${m.balance.perServer.join(' + ')}` : ''}`);
         }
       }
       for (const p of t.processes()) rss.push({ target: t.name, process: p.name, pid: p.pid, rssKiB: rssKiB(p.pid) });

@@ -34,7 +34,22 @@ export function createLiveness(): Liveness {
   const buffer = createProgressBuffer();
   const writer = new ProgressWriter(buffer);
   const token = randomBytes(18).toString('base64url');
-  const inflight = new Map<IncomingMessage, bigint>();
+  // In-flight requests by response, in start order (a Map keeps insertion order: the first is the oldest).
+  const inflight = new Map<ServerResponse, bigint>();
+  // One shared listener, not a closure and a once() wrapper per request: measured ~4 % of a keep-alive
+  // request's CPU went to tracking it. A response emits 'close' once.
+  function onClose(this: ServerResponse) {
+    const at = inflight.get(this);
+    if (at === undefined) return;
+    inflight.delete(this);
+    writer.requestFinished();
+    if (inflight.size === 0) writer.setOldest(0n);
+    else if (at === oldest) {
+      oldest = inflight.values().next().value as bigint;
+      writer.setOldest(oldest);
+    }
+  }
+  let oldest = 0n;
   let last = monotonicUs();
   let windowStart = last;
   let windowMax = 0n;
@@ -70,16 +85,11 @@ export function createLiveness(): Liveness {
 
   return {
     token,
-    track(req, res) {
+    track(_req, res) {
       const at = writer.requestStarted();
-      inflight.set(req, at);
-      if (inflight.size === 1) writer.setOldest(at);
-      res.once('close', () => {
-        inflight.delete(req);
-        writer.requestFinished();
-        const oldest = inflight.values().next();
-        writer.setOldest(oldest.done ? 0n : oldest.value);
-      });
+      inflight.set(res, at);
+      if (inflight.size === 1) writer.setOldest((oldest = at));
+      res.on('close', onClose);
     },
     publish(runtimeDir) {
       mkdirSync(livenessDir(runtimeDir), { recursive: true, mode: 0o700 });
