@@ -4,13 +4,15 @@
 // that spins without system calls, or is stopped, shows none and is replaced within the bound. Default
 // timings (1 s checks, 2 s --hang-after-ms); a short start grace stands for a program that has run a while.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { identify, isStillAlive, readJsonFile, readStat, waitFor } from '@tripod/core';
 import { askKeeper, descendantsOf, keeperAndProgram, loggedAt, serverLogEvents, startExec, tierLogEvents, waitKeeperServing } from '../helpers/exec.js';
 import { httpGet } from '../helpers/http.js';
-import { FIXTURES, cleanupAll, type Instance } from '../helpers/instance.js';
+import { FIXTURES, cleanupAll, tempDir, type Instance, type StartOptions } from '../helpers/instance.js';
+import { readableCop } from '../helpers/readable-build.js';
+import { NEEDS_ROOT, NOBODY } from './hostile/nobody.js';
 
 const PYTHON = '/usr/bin/python3';
 const GUNICORN = '/usr/bin/gunicorn';
@@ -27,8 +29,8 @@ after(async () => {
 });
 
 /** Starts `program` on the default timings and waits until the cop has judged its keeper past the start grace. */
-async function startJudged(program: string[], args: string[] = []): Promise<{ inst: Instance; keeper: number; program: number }> {
-  const inst = await startExec(program, { args: ['--start-grace-ms', '1000', ...args], fast: false });
+async function startJudged(program: string[], args: string[] = [], options: StartOptions = {}): Promise<{ inst: Instance; keeper: number; program: number }> {
+  const inst = await startExec(program, { ...options, args: ['--start-grace-ms', '1000', ...args], fast: false });
   started.push(inst);
   const both = keeperAndProgram(inst)!;
   const readyAt = Date.now();
@@ -65,6 +67,11 @@ async function overload(port: number, path: string, clients: number, ms: number)
     }
   }));
   return { ok, failures, maxMs };
+}
+
+/** The effective uid of a process. */
+function uidOf(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('Uid:'))!.split(/\s+/)[2]);
 }
 
 /** The end of the program's output (server-exec.log). */
@@ -112,9 +119,10 @@ async function watchWindow(inst: Instance, keeper: number, until: number): Promi
 }
 
 /** Every worker busy longer than --hang-after-ms: the proof alone fails, /proc keeps it alive; nothing killed, nothing failed. */
-async function overloadIsNotAHang(t: TestContext, program: string[], path: string, args: string[] = []): Promise<void> {
-  const { inst, keeper, program: programPid } = await startJudged(program, args);
-  const windowMs = 5 * HANG_AFTER_MS;
+async function overloadIsNotAHang(t: TestContext, program: string[], path: string, args: string[] = [], options: StartOptions & { windowMs?: number; uid?: number } = {}): Promise<void> {
+  const { inst, keeper, program: programPid } = await startJudged(program, args, options);
+  if (options.uid !== undefined) for (const pid of [keeper, programPid]) assert.equal(uidOf(pid), options.uid, `PID ${pid} runs as uid ${options.uid}`);
+  const windowMs = options.windowMs ?? 5 * HANG_AFTER_MS;
   // 20 clients for 2 workers at 300 ms of CPU each: a new connection (the proof's too) waits ~3 s in the queue.
   const [load, seen] = await Promise.all([overload(inst.port, path, 20, windowMs), watchWindow(inst, keeper, Date.now() + windowMs)]);
   t.diagnostic(`${load.ok} requests over ${windowMs} ms, longest ${load.maxMs} ms; ${seen.late} of ${seen.probes} proof-like probes not answered within ${HANG_AFTER_MS} ms`);
@@ -140,6 +148,17 @@ test('busy, not hung: every worker of a pre-forking Python server in CPU-heavy r
 
 test('busy, not hung: gunicorn (sync workers) under more concurrent CPU-heavy requests than workers', { skip: noGunicorn }, async (t) => {
   await overloadIsNotAHang(t, [GUNICORN, '--workers', '2', 'wsgi_app:app'], '/cpu?ms=300', ['--exec-cwd', join(FIXTURES, 'exec')]);
+});
+
+test('--user: the keeper and its program run as the service user, and the keeper still reads its activity in /proc', { skip: noPython || NEEDS_ROOT }, async (t) => {
+  // The service user must be able to read the build and the fixture (the checkout may be 0700).
+  const dir = tempDir('tripod-busy-fixture-');
+  chmodSync(dir, 0o755);
+  copyFileSync(BUSY, join(dir, 'busy_server.py'));
+  chmodSync(join(dir, 'busy_server.py'), 0o644);
+  await overloadIsNotAHang(t, [PYTHON, join(dir, 'busy_server.py'), '--workers', '2'], '/cpu?ms=300', ['--user', String(NOBODY), '--group', String(NOBODY), '--exec-cwd', dir], {
+    copBin: readableCop(), windowMs: 3 * HANG_AFTER_MS, uid: NOBODY,
+  });
 });
 
 test('a worker that spins without system calls is found on /proc and replaced within the bound', { skip: noPython }, async (t) => {
