@@ -8,7 +8,7 @@ import { formatLivenessReport, parseLivenessReport } from '@tripod/core/wire/liv
 import { decodeRelayLine, parseNotify } from '../src/exec/notify-message.js';
 import { preludeArgv, PRELUDE_EXIT } from '../src/exec/prelude.js';
 import { ENV_KEEPER, programEnv } from '../src/exec/program.js';
-import { findAcceptedInode, httpStatusOk, isWaitingForConnections, parseChildren, socketInode } from '../src/exec/proof.js';
+import { findAcceptedInode, httpStatusOk, isWaitingForConnections, parseChildren, settleProof, socketInode } from '../src/exec/proof.js';
 
 test('notify datagrams: READY, STOPPING, WATCHDOG, STATUS, MAINPID, unknown lines ignored', () => {
   const m = parseNotify('READY=1\nSTATUS=Gunicorn arbiter booted\nFOO=bar\nMAINPID=4242\nWATCHDOG=1');
@@ -144,6 +144,15 @@ test('busy, not hung: the last proof failed while /proc showed system calls with
   assert.equal(isActiveNow({ ...base, lastStill: 'asleep, no system calls (idle, or blocked)' }, 4000, 1000), false, 'the last look saw nothing: prove');
   assert.equal(isActiveNow(base, 5000, 1000), false, 'too long ago: prove');
   assert.equal(isActiveNow({ ...base, lastActivityAt: null }, 4000, 1000), false);
+});
+
+test('a proof whose last try ran out of time in the queue, after tries that reached other members, reached other members', () => {
+  const queued = { result: 'failed' as const, error: 'not accepted within 46 ms', queued: true };
+  assert.deepEqual(settleProof(queued, true), { result: 'elsewhere' }, 'a pool: the keeper then looks whether its program waits for connections');
+  assert.deepEqual(settleProof(queued, false), queued, 'never reached anyone: not accepted');
+  const noAnswer = { result: 'failed' as const, error: 'no HTTP answer within 900 ms' };
+  assert.deepEqual(settleProof(noAnswer, true), noAnswer, 'accepted by ours and not answered: a failure');
+  assert.deepEqual(settleProof({ result: 'proven', pid: 7 }, true), { result: 'proven', pid: 7 });
 });
 
 test('waiting for connections: asleep in accept, poll, select or epoll; not stopped, running, in a futex, or with a hidden wchan', () => {

@@ -8,7 +8,7 @@ import type { ReadyMode } from '@tripod/core/exec/exec-config';
 import { probeHost } from '@tripod/core/heartbeat';
 import { readStat } from '@tripod/core/proc/read';
 import { processTree } from './activity-reader.js';
-import { findAcceptedInode, httpStatusOk, isWaitingForConnections, socketInode, type ProofOutcome } from './proof.js';
+import { findAcceptedInode, httpStatusOk, isWaitingForConnections, settleProof, socketInode, type ProofOutcome } from './proof.js';
 
 const POLL_MS = 5;
 /**
@@ -78,7 +78,7 @@ export function proveOnce(target: ProofTarget, timeoutMs: number): Promise<Proof
       socket.destroy();
       resolve(outcome);
     };
-    const timer = setTimeout(() => finish({ result: 'failed', error: acceptedBy === null ? `not accepted within ${timeoutMs} ms` : `no HTTP answer within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(() => finish(acceptedBy === null ? { result: 'failed', error: `not accepted within ${timeoutMs} ms`, queued: true } : { result: 'failed', error: `no HTTP answer within ${timeoutMs} ms` }), timeoutMs);
     socket.on('error', (err) => finish({ result: 'failed', error: (err as NodeJS.ErrnoException).code ?? err.message }));
     socket.on('data', (chunk: Buffer) => {
       head += chunk.toString('latin1');
@@ -119,9 +119,11 @@ export function proveOnce(target: ProofTarget, timeoutMs: number): Promise<Proof
 export async function prove(target: ProofTarget, timeoutMs: number): Promise<ProofOutcome> {
   const deadline = Date.now() + timeoutMs;
   let last: ProofOutcome = { result: 'failed', error: 'no attempt' };
+  let sawElsewhere = false;
   while (Date.now() < deadline) {
     last = await proveOnce(target, Math.max(10, deadline - Date.now()));
-    if (last.result !== 'elsewhere') return last;
+    if (last.result !== 'elsewhere') return settleProof(last, sawElsewhere);
+    sawElsewhere = true;
   }
   return last;
 }
