@@ -1,7 +1,8 @@
 // Exec-mode instances for the end-to-end tests: a cop whose server tier keeps a foreign program.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeKeeper, readStat, waitFor } from '@tripod/core';
+import { askLine, keeperSocketPath, probeKeeper, readStat, waitFor } from '@tripod/core';
+import { formatKeeperLine, KEEPER_VERSION, parseKeeperAnswer, type KeeperAnswer } from '@tripod/core/wire/keeper';
 import { FIXTURES, startInstance, type Instance, type StartOptions } from './instance.js';
 
 export const SD_SERVER = join(FIXTURES, 'exec/sd-server.mjs');
@@ -42,6 +43,38 @@ export async function waitKeeperServing(inst: Instance, not: ReadonlySet<number>
   });
 }
 
+/** `root` and its descendants (via /proc/PID/task/TID/children), root first. */
+export function descendantsOf(root: number): number[] {
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    out.push(pid);
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        queue.push(...readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+/** Keeper `keeper`'s whole answer (ok, how it knew, why not), or the error when it did not answer in time. */
+export async function askKeeper(inst: Instance, keeper: number, timeoutMs = 1000): Promise<KeeperAnswer | string> {
+  const answer = await askLine(keeperSocketPath(inst.dir, keeper), { request: formatKeeperLine({ version: KEEPER_VERSION, timeoutMs }), timeoutMs });
+  if (!answer.ok) return answer.kind;
+  const parsed = parseKeeperAnswer(answer.line);
+  return parsed.ok ? parsed.value : parsed.error.message;
+}
+
 /** The process group of `pid`, or null when it is gone. */
 export function groupOf(pid: number): number | null {
   return readStat(pid)?.pgrp ?? null;
@@ -49,12 +82,20 @@ export function groupOf(pid: number): number | null {
 
 /** Lines of the server tier's JSON log whose `msg`/event equals `event`. */
 export function serverLogEvents(inst: Instance, event: string): Record<string, unknown>[] {
+  return tierLogEvents(inst, 'server', event);
+}
+
+/** Lines of a tier's JSON log (`<log-dir>/<tier>.log`) whose `msg`/event equals `event`. */
+export function tierLogEvents(inst: Instance, tier: 'cop' | 'manager' | 'server', event: string): Record<string, unknown>[] {
   let text = '';
   try {
-    text = readFileSync(inst.paths.logFile('server'), 'utf8');
+    text = readFileSync(inst.paths.logFile(tier), 'utf8');
   } catch {
     return [];
   }
   return text.split('\n').filter(Boolean).map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return {}; } })
     .filter((r) => r.event === event || r.message === event || r.msg === event);
 }
+
+/** When a log record was written (ms since the epoch). */
+export const loggedAt = (record: Record<string, unknown> | undefined): number => Date.parse(String(record?.timestamp));

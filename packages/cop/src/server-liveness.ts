@@ -57,14 +57,16 @@ export const BUSY_LAG_MS = 500;
 /**
  * The deadline of one holder's liveness probe: short (a worker thread answers at once; a single late
  * answer is no failure), and never later than just past the moment the holder's silence would exceed
- * hangAfterMs, so a silent server is judged then rather than a whole probe deadline later.
+ * hangAfterMs, so a silent server is judged then rather than a whole check period later.
  */
 export function holderLivenessMs(config: { readonly probeTimeoutMs: number; readonly hangAfterMs: number }, lastAnswerAt: number | null, now: number): number {
   const full = Math.max(50, Math.min(config.probeTimeoutMs, Math.floor(config.hangAfterMs / 2)));
   if (lastAnswerAt === null) return full;
-  // Up to 25 ms past the full deadline, so the check that starts one period after the last answer
-  // ends just past the limit and decides (rather than the next check, a whole period later).
-  return Math.max(50, Math.min(full + 25, lastAnswerAt + config.hangAfterMs + 25 - now));
+  // Up to 25 ms past the limit, so the check that starts one period after the last answer ends just
+  // past it and decides (rather than the next check, a whole period later). The last answer is dated
+  // when its check decided, after all that check's probes: by as much later than the check started,
+  // this deadline may exceed the full one (up to half of it again), or that check would end short of the limit.
+  return Math.max(50, Math.min(full + 25 + Math.floor(full / 2), lastAnswerAt + config.hangAfterMs + 25 - now));
 }
 
 export function freshWatch(pid: number | null, now: number): ServerWatch {

@@ -107,8 +107,12 @@ test('--kill-on-slow-ms kills a progressing server whose heartbeat keeps failing
 test('the liveness deadline ends just past the moment silence would exceed hangAfterMs', () => {
   const config = { probeTimeoutMs: 1000, hangAfterMs: 2000 };
   assert.equal(holderLivenessMs(config, null, 5000), 1000, 'no answer yet: the full deadline');
-  assert.equal(holderLivenessMs(config, 5000, 5500), 1025, 'far from the limit: the full deadline and the margin');
+  assert.equal(holderLivenessMs(config, 5000, 5500), 1525, 'far from the limit: at most half the full deadline again');
+  assert.equal(holderLivenessMs(config, 5000, 5000), 1525);
   assert.equal(holderLivenessMs(config, 5000, 6010), 1015, 'one period after the last answer: ends just past the limit');
+  // The last answer is dated when its check decided, 40 ms after that check started (a slow ping beside
+  // it): the next check, one period after that start, still ends just past the limit, not 15 ms short.
+  assert.equal(holderLivenessMs(config, 5040, 6000), 1065, 'a late-dated last answer: past the full deadline, to the limit');
   assert.equal(holderLivenessMs(config, 5000, 6500), 525);
   assert.equal(holderLivenessMs(config, 5000, 7000), 50, 'at the limit: a short last chance, never less than 50 ms');
   assert.equal(holderLivenessMs({ probeTimeoutMs: 5000, hangAfterMs: 600 }, null, 0), 300, 'at most half of hangAfterMs');

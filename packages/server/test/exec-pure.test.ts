@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { mirrorFor } from '../src/exec/exit-status.js';
-import { decideLiveness, isWatchdogMissed, progressAgeMs } from '../src/exec/health.js';
+import { decideLiveness, isActiveNow, isBusyNotHung, isWatchdogMissed, progressAgeMs } from '../src/exec/health.js';
 import { keeperReport } from '../src/exec/progress-socket.js';
 import { formatLivenessReport, parseLivenessReport } from '@tripod/core/wire/liveness';
 import { decodeRelayLine, parseNotify } from '../src/exec/notify-message.js';
 import { preludeArgv, PRELUDE_EXIT } from '../src/exec/prelude.js';
 import { ENV_KEEPER, programEnv } from '../src/exec/program.js';
-import { findAcceptedInode, httpStatusOk, isWaitingForConnections, parseChildren, socketInode } from '../src/exec/proof.js';
+import { findAcceptedInode, httpStatusOk, isWaitingForConnections, parseChildren, settleProof, socketInode } from '../src/exec/proof.js';
 
 test('notify datagrams: READY, STOPPING, WATCHDOG, STATUS, MAINPID, unknown lines ignored', () => {
   const m = parseNotify('READY=1\nSTATUS=Gunicorn arbiter booted\nFOO=bar\nMAINPID=4242\nWATCHDOG=1');
@@ -94,7 +94,7 @@ test('the prelude execs the program with LISTEN_PID = its own PID, and refuses t
 });
 
 test("the keeper's liveness answer: starting fails, draining passes, a fresh WATCHDOG=1 or proof passes, a stale one fails", () => {
-  const base = { ready: true, stopping: false, watchdogMs: 0, lastWatchdogAt: 1000, lastProofAt: 1500, lastProofError: null, staleMs: 2000 };
+  const base = { ready: true, stopping: false, watchdogMs: 0, lastWatchdogAt: 1000, lastProofAt: 1500, lastProofError: null, lastActivityAt: null, lastStill: null, staleMs: 2000 };
   assert.deepEqual(decideLiveness({ ...base, ready: false }, 2000), { ok: false, error: 'is starting', via: null, progressAt: null });
   assert.equal(decideLiveness({ ...base, stopping: true }, 9000).ok, true, 'a draining program is not judged');
   assert.deepEqual(decideLiveness(base, 3000), { ok: true, error: null, via: 'probe', progressAt: 1500 });
@@ -104,6 +104,13 @@ test("the keeper's liveness answer: starting fails, draining passes, a fresh WAT
   assert.equal(decideLiveness({ ...base, lastProofAt: null }, 2900).ok, true, 'becoming ready counts as the first proof');
   assert.equal(decideLiveness({ ...base, lastProofAt: null }, 3100).ok, false);
   assert.deepEqual(decideLiveness({ ...base, watchdogMs: 1500, lastWatchdogAt: 5000 }, 6000), { ok: true, error: null, via: 'watchdog', progressAt: 5000 });
+  // A busy program: its proofs wait in its accept queue, /proc shows it working.
+  const busy = { ...base, lastProofError: 'not accepted within 2000 ms', lastActivityAt: 3400 };
+  assert.deepEqual(decideLiveness(busy, 3600), { ok: true, error: null, via: 'activity', progressAt: 3400 });
+  assert.deepEqual(decideLiveness({ ...busy, lastStill: 'every process stopped' }, 5600), {
+    ok: false, error: 'showed no progress for 2200 ms (last probe: not accepted within 2000 ms; /proc: every process stopped)', via: 'activity', progressAt: 3400,
+  });
+  assert.equal(decideLiveness({ ...base, lastActivityAt: 1200 }, 3000).via, 'probe', 'the later evidence is named');
   assert.equal(isWatchdogMissed({ ...base, watchdogMs: 500 }, 1400), false);
   assert.equal(isWatchdogMissed({ ...base, watchdogMs: 500 }, 1600), true);
   assert.equal(isWatchdogMissed({ ...base, watchdogMs: 0 }, 99_999), false, 'no watchdog, never missed');
@@ -111,16 +118,41 @@ test("the keeper's liveness answer: starting fails, draining passes, a fresh WAT
 });
 
 test("the keeper's liveness report: progress is the later of its last proof and WATCHDOG=1, nothing is in flight, and it parses", () => {
-  const base = { ready: true, stopping: false, watchdogMs: 0, lastWatchdogAt: 1000, lastProofAt: 1500, lastProofError: null, staleMs: 2000 };
+  const base = { ready: true, stopping: false, watchdogMs: 0, lastWatchdogAt: 1000, lastProofAt: 1500, lastProofError: null, lastActivityAt: null, lastStill: null, staleMs: 2000 };
   assert.equal(progressAgeMs(base, 4000), 2500, 'since the last proof');
   assert.equal(progressAgeMs({ ...base, lastWatchdogAt: 3000 }, 4000), 1000, 'a later WATCHDOG=1 is progress too');
   assert.equal(progressAgeMs({ ...base, lastProofAt: null }, 4000), 3000, 'becoming ready is the first progress');
+  assert.equal(progressAgeMs({ ...base, lastActivityAt: 3800 }, 4000), 200, 'system calls seen in /proc are progress');
+  assert.equal(progressAgeMs({ ...base, lastActivityAt: 1100 }, 4000), 2500, 'old activity does not hide a later proof');
   assert.equal(progressAgeMs({ ...base, ready: false }, 99_999), 0, 'starting: holds no lock, not judged');
   assert.equal(progressAgeMs({ ...base, stopping: true }, 99_999), 0, 'draining: let go of its lock, not judged');
   const report = keeperReport(42, 'abc', { progressAgeMs: () => 2500, turns: () => 7 });
   const parsed = parseLivenessReport(formatLivenessReport(report).trim());
   assert.ok(parsed.ok);
   assert.deepEqual(parsed.value, { version: 1, pid: 42, token: 'abc', progressAgeMs: 2500, turns: 7, lagMs: 0, inflight: 0, started: 0, completed: 0, oldestInflightMs: 0 });
+});
+
+test('busy, not hung: the last proof failed while /proc showed system calls within the limit', () => {
+  const base = { ready: true, stopping: false, watchdogMs: 0, lastWatchdogAt: 1000, lastProofAt: 1500, lastProofError: 'not accepted within 2000 ms', lastActivityAt: 3900, lastStill: null, staleMs: 2000 };
+  assert.equal(isBusyNotHung(base, 4000, 2000), true);
+  assert.equal(isBusyNotHung({ ...base, lastProofError: null }, 4000, 2000), false, 'the proof did not fail');
+  assert.equal(isBusyNotHung({ ...base, lastActivityAt: 1800 }, 4000, 2000), false, 'no recent activity either: that is a hang, not busy');
+  assert.equal(isBusyNotHung({ ...base, lastActivityAt: null }, 4000, 2000), false);
+  assert.equal(isBusyNotHung({ ...base, stopping: true }, 4000, 2000), false, 'draining: not judged');
+  // No proof needed while /proc shows system calls at the last look.
+  assert.equal(isActiveNow(base, 4000, 1000), true);
+  assert.equal(isActiveNow({ ...base, lastStill: 'asleep, no system calls (idle, or blocked)' }, 4000, 1000), false, 'the last look saw nothing: prove');
+  assert.equal(isActiveNow(base, 5000, 1000), false, 'too long ago: prove');
+  assert.equal(isActiveNow({ ...base, lastActivityAt: null }, 4000, 1000), false);
+});
+
+test('a proof whose last try ran out of time in the queue, after tries that reached other members, reached other members', () => {
+  const queued = { result: 'failed' as const, error: 'not accepted within 46 ms', queued: true };
+  assert.deepEqual(settleProof(queued, true), { result: 'elsewhere' }, 'a pool: the keeper then looks whether its program waits for connections');
+  assert.deepEqual(settleProof(queued, false), queued, 'never reached anyone: not accepted');
+  const noAnswer = { result: 'failed' as const, error: 'no HTTP answer within 900 ms' };
+  assert.deepEqual(settleProof(noAnswer, true), noAnswer, 'accepted by ours and not answered: a failure');
+  assert.deepEqual(settleProof({ result: 'proven', pid: 7 }, true), { result: 'proven', pid: 7 });
 });
 
 test('waiting for connections: asleep in accept, poll, select or epoll; not stopped, running, in a futex, or with a hidden wchan', () => {

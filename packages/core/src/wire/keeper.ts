@@ -12,7 +12,7 @@ export interface KeeperRequest {
   readonly timeoutMs: number;
 }
 
-export const KEEPER_VIAS = ['probe', 'watchdog', 'draining'] as const;
+export const KEEPER_VIAS = ['probe', 'activity', 'watchdog', 'draining'] as const;
 
 export interface KeeperAnswer {
   readonly version: typeof KEEPER_VERSION;
@@ -22,7 +22,7 @@ export interface KeeperAnswer {
   /** The program showed progress. */
   readonly ok: boolean;
   readonly error: string | null;
-  /** How: a proof probe its own processes accepted, a recent WATCHDOG=1, or draining (not judged); null when starting. */
+  /** How: a proof probe its own processes accepted, system calls seen in /proc (activity), a recent WATCHDOG=1, or draining (not judged); null when starting. */
   readonly via: (typeof KEEPER_VIAS)[number] | null;
   /** When the program last showed progress (ms since the epoch), or null. */
   readonly progressAt: number | null;

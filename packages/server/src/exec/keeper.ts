@@ -20,7 +20,9 @@ import { tellManager, waitForGo } from '../ipc.js';
 import { takeServerLock, waitForStopSignal } from '../lifecycle.js';
 import type { ServerOptions } from '../main.js';
 import { endLike, type WaitStatus } from './exit-status.js';
-import { decideLiveness, isWatchdogMissed, progressAgeMs, type HealthState } from './health.js';
+import { judgeActivity } from './activity.js';
+import { PROC_FILES, sampleActivity, type ProcFiles } from './activity-reader.js';
+import { decideLiveness, isActiveNow, isBusyNotHung, isWatchdogMissed, progressAgeMs, type HealthState } from './health.js';
 import { serveLiveness } from './liveness.js';
 import { serveProgress } from './progress-socket.js';
 import type { NotifyMessage } from './notify-message.js';
@@ -46,7 +48,7 @@ class Kept {
   constructor(private readonly config: TripodConfig, private readonly log: Log) {
     // A proof shows progress for a check interval plus a probe deadline: slow proofs under load do not count as a hang.
     const staleMs = config.checkIntervalMs + config.probeTimeoutMs;
-    this.health = { ready: false, stopping: false, watchdogMs: config.execWatchdogMs, lastWatchdogAt: 0, lastProofAt: null, lastProofError: null, staleMs };
+    this.health = { ready: false, stopping: false, watchdogMs: config.execWatchdogMs, lastWatchdogAt: 0, lastProofAt: null, lastProofError: null, lastActivityAt: null, lastStill: null, staleMs };
   }
 
   get pid(): number {
@@ -100,18 +102,53 @@ class Kept {
     return { version: KEEPER_VERSION, pid: process.pid, programPid: this.pid, ...decideLiveness(this.health, Date.now()) };
   }
 
-  /** Proves, every half check interval while serving, that the program's own processes accept. */
+  /** Proves, every half check interval while serving and /proc shows no system calls, that the program's own processes accept. */
   async prove(): Promise<void> {
     const every = Math.max(50, Math.floor(this.config.checkIntervalMs / 2));
+    let busy = false;
     while (this.health.ready && !this.health.stopping) {
+      // The last look at /proc showed system calls: that is progress already, and a busy program's
+      // queue would only keep the probe waiting (and the probe's reads cost the CPU it needs).
+      if (isActiveNow(this.health, Date.now(), 2 * every)) {
+        await sleep(every);
+        continue;
+      }
       const outcome = await prove(this.proofTarget(), this.health.staleMs);
       // In a pool a proof may only ever reach the other members; an idle program of ours still shows it can accept.
       const idle = outcome.result === 'elsewhere' && waitsForConnections(this.pid);
       if (outcome.result === 'proven' || idle) {
         this.health = { ...this.health, lastProofAt: Date.now(), lastProofError: null };
         this.turns++;
+        if (busy) this.log.info('exec.busy-over', { programPid: this.pid });
+        busy = false;
       } else this.health = { ...this.health, lastProofError: outcome.result === 'failed' ? outcome.error : 'accepted by another process' };
+      if (!busy && isBusyNotHung(this.health, Date.now(), this.config.hangAfterMs)) {
+        busy = true;
+        this.log.warn('exec.busy', { programPid: this.pid, proofError: this.health.lastProofError, activityAgeMs: Date.now() - this.health.lastActivityAt!, note: 'the proof probe was not accepted in time, but its processes make system calls: busy, not hung' });
+      }
       await sleep(every);
+    }
+  }
+
+  /**
+   * Looks at the program's processes in /proc every half check interval while serving: system calls
+   * since the last look are progress (activity.ts), so a program too busy to accept the proof probe in
+   * time is not taken for a hung one.
+   */
+  async watchActivity(proc: ProcFiles = PROC_FILES): Promise<void> {
+    const every = Math.max(50, Math.floor(this.config.checkIntervalMs / 2));
+    let previous = sampleActivity(this.pid, Date.now(), proc);
+    while (this.health.ready && !this.health.stopping) {
+      await sleep(every);
+      const next = sampleActivity(this.pid, Date.now(), proc);
+      const verdict = judgeActivity(previous, next);
+      // The system calls happened after the previous look: dated then, so a hang is not dated later than it began.
+      const since = previous.at;
+      previous = next;
+      if (verdict.progress) {
+        this.health = { ...this.health, lastActivityAt: since, lastStill: null };
+        this.turns++;
+      } else this.health = { ...this.health, lastStill: verdict.why };
     }
   }
 
@@ -191,6 +228,7 @@ export async function runKeeper(options: ServerOptions): Promise<number> {
   if (event.type === 'ready') {
     kept.health = { ...kept.health, ready: true, lastWatchdogAt: Date.now() };
     void kept.prove();
+    void kept.watchActivity();
     log.info('server.ready', { handover: options.handover, programPid, via: config.ready.kind });
     tellManager({ type: 'ready', pid: process.pid });
     if (config.execWatchdogMs > 0) {

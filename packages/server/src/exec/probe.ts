@@ -1,14 +1,22 @@
 // The proof probe (I/O around proof.ts): connect through the listening port, wait until some process
 // accepts, and say whether it was one of the program's processes; in http mode also require a 2xx/3xx.
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import type { Listener } from '@tripod/core/config/config';
 import type { ReadyMode } from '@tripod/core/exec/exec-config';
 import { probeHost } from '@tripod/core/heartbeat';
 import { readStat } from '@tripod/core/proc/read';
-import { findAcceptedInode, httpStatusOk, isWaitingForConnections, parseChildren, socketInode, type ProofOutcome } from './proof.js';
+import { processTree } from './activity-reader.js';
+import { findAcceptedInode, httpStatusOk, isWaitingForConnections, settleProof, socketInode, type ProofOutcome } from './proof.js';
 
 const POLL_MS = 5;
+/**
+ * The longest pause between two reads of /proc/net/tcp while the probe waits in the accept queue. A
+ * busy host's table holds thousands of rows (TIME_WAIT): one read costs 20–70 ms of CPU here, and a probe
+ * waiting behind an overloaded program's queue must not take the CPU that program needs.
+ */
+const MAX_POLL_MS = 100;
 
 export interface ProofTarget {
   readonly listener: Listener;
@@ -27,20 +35,7 @@ function readOr(path: string): string {
 
 /** The program and its descendants (via /proc/PID/task/TID/children). */
 export function descendants(root: number): number[] {
-  const out: number[] = [];
-  const queue = [root];
-  while (queue.length > 0 && out.length < 4096) {
-    const pid = queue.shift()!;
-    out.push(pid);
-    let tasks: string[] = [];
-    try {
-      tasks = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tasks) queue.push(...parseChildren(readOr(`/proc/${pid}/task/${tid}/children`)));
-  }
-  return out;
+  return processTree(root);
 }
 
 /** The PID among `pids` that has socket `inode` open, or null. */
@@ -83,7 +78,7 @@ export function proveOnce(target: ProofTarget, timeoutMs: number): Promise<Proof
       socket.destroy();
       resolve(outcome);
     };
-    const timer = setTimeout(() => finish({ result: 'failed', error: acceptedBy === null ? `not accepted within ${timeoutMs} ms` : `no HTTP answer within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(() => finish(acceptedBy === null ? { result: 'failed', error: `not accepted within ${timeoutMs} ms`, queued: true } : { result: 'failed', error: `no HTTP answer within ${timeoutMs} ms` }), timeoutMs);
     socket.on('error', (err) => finish({ result: 'failed', error: (err as NodeJS.ErrnoException).code ?? err.message }));
     socket.on('data', (chunk: Buffer) => {
       head += chunk.toString('latin1');
@@ -93,8 +88,10 @@ export function proveOnce(target: ProofTarget, timeoutMs: number): Promise<Proof
     });
     socket.on('connect', async () => {
       const clientPort = socket.localPort!;
+      let pause = POLL_MS;
       while (!settled && Date.now() < deadline) {
-        const inode = findAcceptedInode(readOr(table), listener.port, clientPort);
+        // Read off the event loop: a table of tens of thousands of rows takes 100 ms and more to generate.
+        const inode = findAcceptedInode(await readFile(table, 'utf8').catch(() => ''), listener.port, clientPort);
         if (inode !== null && inode > 0) {
           const pid = holderOfSocket(descendants(target.rootPid), inode);
           if (pid === null) {
@@ -111,7 +108,8 @@ export function proveOnce(target: ProofTarget, timeoutMs: number): Promise<Proof
           return; // the data handler finishes once the status line is in
         }
         if (inode === null && socket.destroyed) return;
-        await sleep(POLL_MS);
+        await sleep(pause);
+        pause = Math.min(MAX_POLL_MS, pause * 2);
       }
     });
   });
@@ -121,9 +119,11 @@ export function proveOnce(target: ProofTarget, timeoutMs: number): Promise<Proof
 export async function prove(target: ProofTarget, timeoutMs: number): Promise<ProofOutcome> {
   const deadline = Date.now() + timeoutMs;
   let last: ProofOutcome = { result: 'failed', error: 'no attempt' };
+  let sawElsewhere = false;
   while (Date.now() < deadline) {
     last = await proveOnce(target, Math.max(10, deadline - Date.now()));
-    if (last.result !== 'elsewhere') return last;
+    if (last.result !== 'elsewhere') return settleProof(last, sawElsewhere);
+    sawElsewhere = true;
   }
   return last;
 }

@@ -40,11 +40,21 @@ export function parseChildren(text: string): number[] {
   return text.trim().split(/\s+/).filter((t) => /^\d+$/.test(t)).map(Number);
 }
 
-/** What one probe found. */
+/** What one probe found; `queued`: the connection still waited in the accept queue when its time was up. */
 export type ProofOutcome =
   | { readonly result: 'proven'; readonly pid: number }
   | { readonly result: 'elsewhere' }
-  | { readonly result: 'failed'; readonly error: string };
+  | { readonly result: 'failed'; readonly error: string; readonly queued?: boolean };
+
+/**
+ * The outcome of a proof made of several tries, from its last try: in a pool, tries accepted by other
+ * members are retried until the deadline, and the last one, given only what time was left, may still
+ * wait in the queue when it runs out. That says no more than the tries before it: another member won
+ * the race (and the keeper then looks whether its own program waits for connections).
+ */
+export function settleProof(last: ProofOutcome, sawElsewhere: boolean): ProofOutcome {
+  return sawElsewhere && last.result === 'failed' && last.queued === true ? { result: 'elsewhere' } : last;
+}
 
 /** Whether a 2xx/3xx status line opens `head` (null: not yet a whole status line). */
 export function httpStatusOk(head: string): boolean | null {
