@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { controlRequest, findSlotHolders, readJsonFile, readStat, waitFor } from '@tripod/core';
+import { Agent, request } from 'node:http';
+import { HEARTBEAT_PATH, controlRequest, findSlotHolders, parseHeartbeatBody, pidOfToken, readJsonFile, readStat, waitFor } from '@tripod/core';
 import { startLoad } from '@tripod/chaos';
 import { writeFileSync } from 'node:fs';
 import { FIXTURES, startInstance, tempDir, type Instance, cleanupAll } from '../helpers/instance.js';
@@ -203,6 +204,46 @@ test('scale 1 → 3 → 1 under load (tripod server scale) fails no request', as
     await waitFor('the dropped slots let their locks go', () => holders(inst).length === 1, 10_000);
   });
   assert.equal(failures(summary.counts), 0, JSON.stringify(summary.counts));
+  await inst.cleanup();
+});
+
+/** GETs the heartbeat over `agent` (its keep-alive connections); resolves with the PID of the server that answered. */
+function heartbeatOver(agent: Agent, inst: Instance): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: inst.port, path: HEARTBEAT_PATH, agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        const token = parseHeartbeatBody(body);
+        resolve(token === null ? null : pidOfToken(inst.dir, token));
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('after a scale up, keep-alive clients spread to the new server (the first server starts recycling its connections)', async () => {
+  const inst = await startInstance();
+  started.push(inst);
+  const [first] = await poolServing(inst, 1);
+  // Four keep-alive connections, all on the only server, for as long as the clients keep them.
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const round = () => Promise.all([0, 1, 2, 3].map(() => heartbeatOver(agent, inst)));
+  try {
+    for (let i = 0; i < 10; i++) assert.deepEqual(await round(), [first, first, first, first]);
+    const scaled = await tripod(['server', 'scale', '2', '--runtime-dir', inst.dir]);
+    assert.equal(scaled.code, 0, scaled.stderr);
+    const [, second] = await poolServing(inst, 2);
+    // Each connection closes on its 100th response now; the next one is the shared queue's to place.
+    const answered: (number | null)[] = [];
+    for (let i = 0; i < 200; i++) answered.push(...(await round()));
+    const bySecond = answered.slice(-400).filter((pid) => pid === second).length;
+    assert.ok(bySecond >= 40, `the new server answered ${bySecond} of the last 400 keep-alive requests`);
+  } finally {
+    agent.destroy();
+  }
   await inst.cleanup();
 });
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseAcceptedReply, parsePingReply, parseReloadReply, parseScaleReply } from '../src/wire/control.js';
-import { goMessage, parseManagerMessage, parseServerMessage } from '../src/wire/server-ipc.js';
+import { goMessage, parseManagerMessage, parseServerMessage, poolMessage } from '../src/wire/server-ipc.js';
 import type { Parsed } from '../src/wire/check.js';
 
 const value = <T>(p: Parsed<T>): T => (p.ok ? p.value : assert.fail(`did not parse: ${p.error.message}`));
@@ -30,12 +30,15 @@ test('a server message off the contract is refused, naming the field', () => {
   assert.match(error(parseServerMessage(null)), /unknown type/);
 });
 
-test('the manager message is go, and only go', () => {
-  assert.deepEqual(value(parseManagerMessage(goMessage(2))), { type: 'go', slot: 2 });
-  assert.deepEqual(value(parseManagerMessage(JSON.parse(JSON.stringify(goMessage(0))))), { type: 'go', slot: 0 });
+test('the manager message is go (a slot in a pool of some size) or pool (the new size), and nothing else', () => {
+  assert.deepEqual(value(parseManagerMessage(goMessage(2, 4))), { type: 'go', slot: 2, servers: 4 });
+  assert.deepEqual(value(parseManagerMessage(JSON.parse(JSON.stringify(goMessage(0, 1))))), { type: 'go', slot: 0, servers: 1 });
+  assert.deepEqual(value(parseManagerMessage(poolMessage(3))), { type: 'pool', servers: 3 });
   error(parseManagerMessage({ type: 'go' }));
-  error(parseManagerMessage({ type: 'go', slot: -1 }));
-  error(parseManagerMessage({ type: 'stop' }));
+  error(parseManagerMessage({ type: 'go', slot: 1 }));
+  assert.match(error(parseManagerMessage({ type: 'go', slot: -1, servers: 2 })), /slot must be 0 or more/);
+  assert.match(error(parseManagerMessage({ type: 'pool', servers: 0 })), /servers must be 1 or more/);
+  assert.match(error(parseManagerMessage({ type: 'stop' })), /unknown type "stop" \(known: go, pool\)/);
   error(parseManagerMessage('go'));
 });
 

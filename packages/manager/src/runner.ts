@@ -1,7 +1,7 @@
 // Carries out the supervisor's actions: spawns servers with the inherited listening fds, signals them,
 // arms timers, and feeds their exits and IPC messages back as events.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { goMessage, parseServerMessage, readStat, sendSignal, signalServerGroup, tierEnv, type DrainReport, type Log, type Outage, type ServerMessage, type TripodConfig } from '@tripod/core';
+import { goMessage, parseServerMessage, poolMessage, readStat, sendSignal, signalServerGroup, tierEnv, type DrainReport, type Log, type Outage, type ServerMessage, type TripodConfig } from '@tripod/core';
 import { judgeMemory, readRss } from './memory.js';
 import { decide, INITIAL_STATE, type Action, type DecideContext, type SupervisorEvent, type SupervisorState } from './supervisor.js';
 
@@ -49,7 +49,10 @@ export class ServerRunner {
   applyConfig(next: TripodConfig): void {
     const before = this.config.servers;
     this.config = next;
-    if (next.servers !== before && this.current.goal === 'run') this.dispatch({ type: 'scale', size: next.servers });
+    if (next.servers !== before && this.current.goal === 'run') {
+      this.dispatch({ type: 'scale', size: next.servers });
+      this.tellPoolSize();
+    }
   }
 
   /** Scales the pool to `size` servers now; the running configuration says so too (status, next start). */
@@ -57,7 +60,16 @@ export class ServerRunner {
     const from = this.current.size;
     this.config = Object.freeze({ ...this.config, servers: size });
     this.dispatch({ type: 'scale', size });
+    this.tellPoolSize();
     return { from, to: size };
+  }
+
+  /** Every live server learns the pool's size (a pooled server recycles keep-alive connections; docs/pool.md "Balance"). */
+  private tellPoolSize(): void {
+    const message = poolMessage(this.config.servers);
+    for (const child of this.children.values()) {
+      if (child.connected) child.send(message, undefined, {}, () => undefined);
+    }
   }
 
   private sampleMemory(): void {
@@ -112,7 +124,7 @@ export class ServerRunner {
         return this.spawnServer(action.id, action.slot, action.handover);
       case 'promote': {
         const child = this.children.get(action.pid);
-        if (child?.connected) child.send(goMessage(action.slot));
+        if (child?.connected) child.send(goMessage(action.slot, this.config.servers));
         return;
       }
       case 'signal':

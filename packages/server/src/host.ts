@@ -24,6 +24,8 @@ export interface Host {
    */
   warmUp(requests: number, timeoutMs: number): Promise<number>;
   readonly isDraining: boolean;
+  /** Whether this server is one of several (then keep-alive connections are recycled); the pool's size can change at run time. */
+  setPooled(pooled: boolean): void;
 }
 
 /** Sends `count` GETs of `path` to 127.0.0.1:`port`, on one connection (`keepAlive`) or one each; resolves with the answers seen. */
@@ -72,6 +74,7 @@ export const POOL_MAX_REQUESTS_PER_SOCKET = 100;
 /** `liveness` counts the application's requests (not the heartbeat's) as progress and in-flight work; its token answers the heartbeat. */
 export function createHost(app: RequestHandler, onAppError: (err: unknown) => void, liveness: Liveness, options: { readonly pooled?: boolean } = {}): Host {
   const connections = new Set<Socket>();
+  let pooled = options.pooled ?? false;
   let draining = false;
   let onEmpty: (() => void) | null = null;
   // Not Node's maxRequestsPerSocket: past its limit it answers 503 to a client that sends on; closing
@@ -87,7 +90,7 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
     // While draining, each connection's next response closes it. An idle keep-alive connection is not
     // closed any sooner than keepAliveTimeout would close it anyway: closing it early races with a
     // client that is sending its next request right then, and fails that request.
-    if (draining || (options.pooled && isRecycled(req.socket))) res.setHeader('connection', 'close');
+    if (draining || (pooled && isRecycled(req.socket))) res.setHeader('connection', 'close');
     if (req.url === HEARTBEAT_PATH) {
       const body = heartbeatBody(liveness.token);
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
@@ -161,6 +164,9 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
         private_.closeAllConnections();
         private_.close();
       }
+    },
+    setPooled(value) {
+      pooled = value;
     },
     listenAddress: (host, port, backlog) => listen({ host, port }, backlog),
     drain(timeoutMs) {

@@ -14,19 +14,30 @@ export function tellManager(message: ServerMessage): void {
   }
 }
 
+type GoMessage = Extract<ManagerMessage, { type: 'go' }>;
+
+/** Calls `onSize` with the pool's size each time the manager says it changed (a scale or a reload). */
+export function onPoolSize(onSize: (servers: number) => void): void {
+  if (!process.send) return;
+  process.on('message', (message: unknown) => {
+    const parsed = parseManagerMessage(message);
+    if (parsed.ok && parsed.value.type === 'pool') onSize(parsed.value.servers);
+  });
+}
+
 /**
  * A standby server waits here until its manager says `go` (its slot), or until it should stop without
  * ever serving (null): SIGTERM, or the manager gone (nobody would promote an orphaned standby).
  */
-export function waitForGo(stopRequested: Promise<unknown>): Promise<ManagerMessage | null> {
+export function waitForGo(stopRequested: Promise<unknown>): Promise<GoMessage | null> {
   return new Promise((resolve) => {
     if (!process.send || !process.connected) return resolve(null);
     const onMessage = (message: unknown) => {
       const go = parseManagerMessage(message);
-      if (go.ok) done(go.value);
+      if (go.ok && go.value.type === 'go') done(go.value);
     };
     const onDisconnect = () => done(null);
-    const done = (go: ManagerMessage | null) => {
+    const done = (go: GoMessage | null) => {
       process.off('message', onMessage);
       process.off('disconnect', onDisconnect);
       resolve(go);

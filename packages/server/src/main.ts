@@ -14,7 +14,7 @@ import { serverLockPath } from '@tripod/core/pool/slots';
 import { loadApp } from './app-loader.js';
 import { createHost } from './host.js';
 import { createLiveness } from './liveness/monitor.js';
-import { tellManager, waitForGo } from './ipc.js';
+import { onPoolSize, tellManager, waitForGo } from './ipc.js';
 import { takeServerLock, waitForStopSignal } from './lifecycle.js';
 
 export interface ServerOptions {
@@ -75,6 +75,9 @@ export async function runServer(options: ServerOptions): Promise<number> {
     // does not take the server, and every connection it serves, down.
     process.on('uncaughtException', (err) => log.error('app.uncaught', { error: String(err?.stack ?? err) }));
     process.on('unhandledRejection', (err) => log.error('app.unhandled-rejection', { error: String((err as Error)?.stack ?? err) }));
+    // A scale (or a reload of `servers`) tells every server the new size: a server started alone starts
+    // recycling its keep-alive connections when it gains peers, so they spread to the new servers.
+    onPoolSize((servers) => host.setPooled(servers > 1));
     if (options.standby) {
       void serveLiveness();
       await host.warmUp(WARM_UP_REQUESTS, WARM_UP_TIMEOUT_MS);
@@ -92,7 +95,8 @@ export async function runServer(options: ServerOptions): Promise<number> {
         return EXIT.OK;
       }
       slot = go.slot;
-      log.info('server.promoted', { slot });
+      host.setPooled(go.servers > 1);
+      log.info('server.promoted', { slot, servers: go.servers });
     }
     if (options.handover) {
       // A successor has time: its predecessor serves until it is ready. So it pays now, not in front

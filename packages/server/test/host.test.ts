@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request, Agent } from 'node:http';
 import { test } from 'node:test';
 import { freePort } from '@tripod/core';
-import { createHost, POOL_MAX_REQUESTS_PER_SOCKET } from '../src/host.js';
+import { createHost, POOL_MAX_REQUESTS_PER_SOCKET, type Host } from '../src/host.js';
 import { createLiveness } from '../src/liveness/monitor.js';
 
 /** Sends `n` requests one after another over a keep-alive agent; returns the `connection` header of each and how many sockets carried them. */
@@ -26,13 +26,13 @@ async function sequence(port: number, n: number): Promise<{ closes: number[]; so
   return { closes, sockets: sockets.size };
 }
 
-async function withHost(pooled: boolean, run: (port: number) => Promise<void>): Promise<void> {
+async function withHost(pooled: boolean, run: (port: number, host: Host) => Promise<void>): Promise<void> {
   const liveness = createLiveness();
   const host = createHost((_req, res) => void res.end('ok'), () => undefined, liveness, { pooled });
   const port = await freePort();
   await host.listenAddress('127.0.0.1', port, 16);
   try {
-    await run(port);
+    await run(port, host);
   } finally {
     await host.drain(100);
     liveness.stop();
@@ -52,6 +52,17 @@ test('a single server keeps a keep-alive connection as long as the client does',
     const { closes, sockets } = await sequence(port, POOL_MAX_REQUESTS_PER_SOCKET + 1);
     assert.deepEqual(closes, []);
     assert.equal(sockets, 1);
+  });
+});
+
+test('a server started alone that gains peers (a scale up) recycles from then on; one left alone stops', async () => {
+  await withHost(false, async (port, host) => {
+    host.setPooled(true);
+    const grown = await sequence(port, POOL_MAX_REQUESTS_PER_SOCKET + 1);
+    assert.deepEqual(grown.closes, [POOL_MAX_REQUESTS_PER_SOCKET]);
+    host.setPooled(false);
+    const alone = await sequence(port, POOL_MAX_REQUESTS_PER_SOCKET + 1);
+    assert.deepEqual(alone.closes, []);
   });
 });
 

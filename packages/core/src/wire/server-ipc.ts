@@ -1,5 +1,6 @@
 // The manager <-> server boundary: messages over the IPC channel the manager opens when it spawns a
-// server. The server reports its progress; the manager promotes a warm standby with `go`.
+// server. The server reports its progress; the manager promotes a warm standby with `go` and tells
+// every server the pool's size when it changes (`pool`: a pooled server recycles keep-alive connections).
 import { int, literal, num, oneOf, parseWith, shape, isRecord, type Parsed } from './check.js';
 import { TripodError } from '../errors.js';
 
@@ -10,12 +11,23 @@ export type ServerMessage =
   | { readonly type: 'locked'; readonly pid: number }
   | { readonly type: 'drained'; readonly pid: number; readonly outcome: 'success' | 'timeout'; readonly openConnections: number; readonly ms: number };
 
-/** Manager -> server: a standby takes over as the server of pool slot `slot` (its lock: serverLockPath(slot)). */
-export type ManagerMessage = { readonly type: 'go'; readonly slot: number };
+/**
+ * Manager -> server. `go`: a standby takes over as the server of pool slot `slot` (its lock:
+ * serverLockPath(slot)) in a pool of `servers`. `pool`: the pool now has `servers` servers (a scale, or a
+ * reload that changed `servers`); a server started before that learns it here.
+ */
+export type ManagerMessage =
+  | { readonly type: 'go'; readonly slot: number; readonly servers: number }
+  | { readonly type: 'pool'; readonly servers: number };
 
-/** The `go` that promotes a standby into `slot`. */
-export function goMessage(slot: number): ManagerMessage {
-  return { type: 'go', slot };
+/** The `go` that promotes a standby into `slot` of a pool of `servers`. */
+export function goMessage(slot: number, servers: number): ManagerMessage {
+  return { type: 'go', slot, servers };
+}
+
+/** The `pool` message: the pool's size is now `servers`. */
+export function poolMessage(servers: number): ManagerMessage {
+  return { type: 'pool', servers };
 }
 
 const READERS = {
@@ -39,10 +51,21 @@ export function parseServerMessage(value: unknown): Parsed<ServerMessage> {
   return parseWith<ServerMessage>('server message', value, READERS[type as keyof typeof READERS]);
 }
 
+const MANAGER_READERS = {
+  go: shape({ type: literal('go'), slot: int, servers: int }),
+  pool: shape({ type: literal('pool'), servers: int }),
+} as const;
+
 /** The manager's IPC message, or ERR_WIRE_INVALID. */
 export function parseManagerMessage(value: unknown): Parsed<ManagerMessage> {
-  const read = shape<ManagerMessage>({ type: literal('go'), slot: int });
-  const parsed = parseWith('manager message', value, read);
-  if (parsed.ok && parsed.value.slot < 0) return { ok: false, error: new TripodError('ERR_WIRE_INVALID', `manager message: slot must be 0 or more, got ${parsed.value.slot}`) };
+  const type = messageType(value);
+  if (typeof type !== 'string' || !Object.hasOwn(MANAGER_READERS, type)) {
+    return { ok: false, error: new TripodError('ERR_WIRE_INVALID', `manager message: unknown type ${JSON.stringify(type) ?? 'missing'} (known: ${Object.keys(MANAGER_READERS).join(', ')})`) };
+  }
+  const parsed = parseWith<ManagerMessage>('manager message', value, MANAGER_READERS[type as keyof typeof MANAGER_READERS]);
+  if (!parsed.ok) return parsed;
+  const message = parsed.value;
+  if (message.type === 'go' && message.slot < 0) return { ok: false, error: new TripodError('ERR_WIRE_INVALID', `manager message: slot must be 0 or more, got ${message.slot}`) };
+  if (message.servers < 1) return { ok: false, error: new TripodError('ERR_WIRE_INVALID', `manager message: servers must be 1 or more, got ${message.servers}`) };
   return parsed;
 }
