@@ -224,26 +224,34 @@ function heartbeatOver(agent: Agent, inst: Instance): Promise<number | null> {
   });
 }
 
-test('after a scale up, keep-alive clients spread to the new server (the first server starts recycling its connections)', async () => {
-  const inst = await startInstance();
+test('after a scale up under load, keep-alive clients spread to the new server (the first server starts recycling its connections)', async () => {
+  // Load that keeps the only server busy (5 ms of CPU per request on 4 keep-alive connections): the
+  // situation a scale up is for. A recycled connection is then accepted by whichever server waits.
+  const inst = await startInstance({ args: ['--app', join(FIXTURES, 'cpu-heavy.mjs')], env: { FIXTURE_CPU_MS: '5' } });
   started.push(inst);
   const [first] = await poolServing(inst, 1);
-  // Four keep-alive connections, all on the only server, for as long as the clients keep them.
-  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-  const round = () => Promise.all([0, 1, 2, 3].map(() => heartbeatOver(agent, inst)));
+  const load = startLoad({ port: inst.port, newConnectionWorkers: 0, keepAliveWorkers: 4, durationMs: 60_000, timeoutMs: 10_000 }, () => undefined);
+  // Eight keep-alive connections that ask which server answers, all on the only server so far.
+  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  const round = () => Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(() => heartbeatOver(agent, inst)));
   try {
-    for (let i = 0; i < 10; i++) assert.deepEqual(await round(), [first, first, first, first]);
+    for (let i = 0; i < 10; i++) assert.ok((await round()).every((pid) => pid === first));
     const scaled = await tripod(['server', 'scale', '2', '--runtime-dir', inst.dir]);
     assert.equal(scaled.code, 0, scaled.stderr);
     const [, second] = await poolServing(inst, 2);
-    // Each connection closes on its 100th response now; the next one is the shared queue's to place.
+    // Each connection closes on its 100th response now (three times each in 300 rounds); each new one
+    // is the shared queue's to place. Without the recycling none would ever leave the first server
+    // (measured: 0 of 2400); with it the new server answered 700-1000 of 2400.
     const answered: (number | null)[] = [];
-    for (let i = 0; i < 200; i++) answered.push(...(await round()));
-    const bySecond = answered.slice(-400).filter((pid) => pid === second).length;
-    assert.ok(bySecond >= 40, `the new server answered ${bySecond} of the last 400 keep-alive requests`);
+    for (let i = 0; i < 300; i++) answered.push(...(await round()));
+    const bySecond = answered.filter((pid) => pid === second).length;
+    assert.ok(bySecond >= answered.length / 10, `the new server answered ${bySecond} of ${answered.length} keep-alive requests`);
   } finally {
     agent.destroy();
+    load.stop();
   }
+  const summary = await load.done;
+  assert.equal(failures(summary.counts), 0, JSON.stringify(summary.counts));
   await inst.cleanup();
 });
 
