@@ -105,6 +105,8 @@ test('under the same overload, a handler that spins forever, then a SIGSTOP, are
     const replacedMs = Date.now() - spunAt;
     assert.ok(replacedMs < BOUND_MS, `replaced after ${replacedMs} ms`);
     assert.match(inst.output(), /kill\.decide .*targetTier=server .*reason=no progress for/);
+    // cop-status.json is written at the end of the cycle that killed it, which may end after the server is gone.
+    await waitFor('the hang kill counted in cop-status.json', () => copStatus(inst).kills?.server?.hang === 1, 5000).catch(() => undefined);
     assert.equal(copStatus(inst).kills?.server?.hang, 1);
 
     // The replacement, stopped while the load goes on: its liveness socket falls silent.
@@ -115,6 +117,7 @@ test('under the same overload, a handler that spins forever, then a SIGSTOP, are
     await waitFor('the stopped server gone and replaced', async () => !isStillAlive(next) && inst.holder('server') !== null, BOUND_MS, 100);
     assert.ok(Date.now() - stoppedAt < BOUND_MS, `replaced after ${Date.now() - stoppedAt} ms`);
     assert.match(inst.output(), /kill\.decide .*reason=liveness socket silent for/);
+    await waitFor('the hang kill counted in cop-status.json', () => copStatus(inst).kills?.server?.hang === 2, 5000).catch(() => undefined);
     assert.equal(copStatus(inst).kills?.server?.hang, 2);
     assert.equal(copStatus(inst).kills?.manager, undefined, 'the manager was left alone');
   } finally {
