@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createProgressBuffer, ProgressWriter, readProgress, reportFromProgress } from '../src/liveness/progress.js';
+import { createProgressBuffer, ProgressObserver, ProgressWriter, readProgress, reportFromProgress } from '../src/liveness/progress.js';
 import { livenessDir, livenessSocketPath, pidOfLivenessSocket, sweepLivenessSockets, tokenFilePath } from '../src/liveness/socket-path.js';
 import { pidOfToken } from '../src/liveness/whose-token.js';
 import { formatLivenessReport, parseLivenessReport, type LivenessReport } from '../src/wire/liveness.js';
@@ -37,15 +37,46 @@ test('the report is what the main thread wrote, aged on the reader\'s clock', ()
   writer.setOldest(first);
   writer.requestStarted();
   writer.requestFinished();
-  writer.tick(first + 1000n, 250_000n);
+  writer.tick(1_000_000n, 250_000n);
   const snapshot = readProgress(buffer);
-  const report = reportFromProgress(snapshot, Number(first) + 501_000, 7, 'tok');
+  assert.deepEqual([snapshot.started, snapshot.completed, snapshot.oldestSeq], [2, 1, first]);
+  const report = reportFromProgress(snapshot, 1_500_000, 7, 'tok', 0, 999_000);
   assert.deepEqual(
     [report.turns, report.started, report.completed, report.inflight, report.lagMs, report.progressAgeMs, report.oldestInflightMs],
     [1, 2, 1, 1, 250, 500, 501],
   );
-  writer.setOldest(0n);
-  assert.equal(reportFromProgress(readProgress(buffer), Number(first), 7, 'tok').oldestInflightMs, 0, 'nothing in flight: no age');
+  writer.setOldest(0);
+  assert.equal(reportFromProgress(readProgress(buffer), 1_000_000, 7, 'tok').oldestInflightMs, 0, 'nothing in flight: no age');
+});
+
+test('the worker dates the request counters\' changes: a loop turn serving requests with no timer tick is progress, a frozen one is not', () => {
+  const buffer = createProgressBuffer();
+  const writer = new ProgressWriter(buffer);
+  writer.tick(1_000_000n, 0n);
+  const observer = new ProgressObserver();
+  observer.observe(readProgress(buffer), 1_000_000);
+  // No tick for 3 s, but requests complete all along (one long, overloaded loop turn).
+  for (let at = 1_050_000; at <= 4_000_000; at += 50_000) {
+    writer.requestStarted();
+    writer.requestFinished();
+    observer.observe(readProgress(buffer), at);
+  }
+  const busy = observer.report(readProgress(buffer), 4_000_000, 7, 'tok');
+  assert.ok(busy.progressAgeMs <= 50, `counters moved up to the last look: age ${busy.progressAgeMs} ms`);
+  // Then nothing moves: the age grows from the look before the last change.
+  for (let at = 4_050_000; at <= 6_000_000; at += 50_000) observer.observe(readProgress(buffer), at);
+  const frozen = observer.report(readProgress(buffer), 6_000_000, 7, 'tok');
+  assert.equal(frozen.progressAgeMs, 2050);
+  // The oldest request in flight is dated when first seen (at the look before), and keeps its age.
+  const seq = writer.requestStarted();
+  writer.setOldest(seq);
+  observer.observe(readProgress(buffer), 6_050_000);
+  assert.equal(observer.report(readProgress(buffer), 8_000_000, 7, 'tok').oldestInflightMs, 2000);
+});
+
+test('in flight is right across the 32-bit wrap of the counters', () => {
+  const report = reportFromProgress({ beatAtUs: 0, turns: 0, lagUs: 0, started: 2, completed: 4294967290, oldestSeq: 0 }, 0, 1, 't');
+  assert.equal(report.inflight, 8);
 });
 
 test('one liveness socket per server PID, and back', () => {

@@ -1,6 +1,7 @@
 // The main thread's half of liveness: a progress timer, request accounting, and the worker that
-// answers the cop. Every request start and end counts as progress too, so a loop turn that runs many
-// requests back to back (an overloaded server) still shows progress between timer ticks.
+// answers the cop. Every request start and end counts as progress too (the worker sees the counters
+// move), so a loop turn that runs many requests back to back (an overloaded server) still shows
+// progress between timer ticks.
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -35,7 +36,7 @@ export function createLiveness(): Liveness {
   const writer = new ProgressWriter(buffer);
   const token = randomBytes(18).toString('base64url');
   // In-flight requests by response, in start order (a Map keeps insertion order: the first is the oldest).
-  const inflight = new Map<ServerResponse, bigint>();
+  const inflight = new Map<ServerResponse, number>();
   // One shared listener, not a closure and a once() wrapper per request: measured ~4 % of a keep-alive
   // request's CPU went to tracking it. A response emits 'close' once.
   function onClose(this: ServerResponse) {
@@ -43,13 +44,13 @@ export function createLiveness(): Liveness {
     if (at === undefined) return;
     inflight.delete(this);
     writer.requestFinished();
-    if (inflight.size === 0) writer.setOldest(0n);
+    if (inflight.size === 0) writer.setOldest(0);
     else if (at === oldest) {
-      oldest = inflight.values().next().value as bigint;
+      oldest = inflight.values().next().value as number;
       writer.setOldest(oldest);
     }
   }
-  let oldest = 0n;
+  let oldest = 0;
   let last = monotonicUs();
   let windowStart = last;
   let windowMax = 0n;

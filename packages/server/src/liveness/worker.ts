@@ -5,7 +5,7 @@
 import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { monotonicUs, readProgress, reportFromProgress } from '@tripod/core/liveness/progress';
+import { monotonicUs, ProgressObserver, readProgress } from '@tripod/core/liveness/progress';
 import { formatLivenessReport } from '@tripod/core/wire/liveness';
 
 export interface LivenessWorkerData {
@@ -30,9 +30,16 @@ try {
   // no stale socket of a previous server with this PID
 }
 
+// The request counters carry no time: look at them this often, and date their changes (ProgressObserver).
+const OBSERVE_MS = 50;
+const observer = new ProgressObserver();
+const look = () => observer.observe(readProgress(data.buffer), Number(monotonicUs()));
+look();
+setInterval(look, OBSERVE_MS).unref();
+
 const server = createServer((socket) => {
   socket.on('error', () => undefined);
-  const report = reportFromProgress(readProgress(data.buffer), Number(monotonicUs()), data.pid, data.token);
+  const report = observer.report(readProgress(data.buffer), Number(monotonicUs()), data.pid, data.token);
   socket.end(formatLivenessReport(report));
 });
 server.on('error', (err) => tell({ type: 'error', error: (err as NodeJS.ErrnoException).code ?? err.message }));
