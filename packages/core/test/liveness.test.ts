@@ -67,6 +67,9 @@ test('the worker dates the request counters\' changes: a loop turn serving reque
   for (let at = 4_050_000; at <= 6_000_000; at += 50_000) observer.observe(readProgress(buffer), at);
   const frozen = observer.report(readProgress(buffer), 6_000_000, 7, 'tok');
   assert.equal(frozen.progressAgeMs, 2050);
+  // A worker that starts (or restarts) vouches for nothing it has not seen move: only the beat counts.
+  const fresh = new ProgressObserver();
+  assert.equal(fresh.report(readProgress(buffer), 6_000_000, 7, 'tok').progressAgeMs, 5000, 'the beat of 1 s, not the first look');
   // The oldest request in flight is dated when first seen (at the look before), and keeps its age.
   const seq = writer.requestStarted();
   writer.setOldest(seq);

@@ -108,9 +108,12 @@ export class ProgressObserver {
 
   observe(snapshot: ProgressSnapshot, nowUs: number): void {
     const was = this.previous;
-    const since = was === null ? nowUs : this.previousAtUs;
-    if (was === null || snapshot.started !== was.started || snapshot.completed !== was.completed) this.countedAtUs = since;
-    if (was === null || snapshot.oldestSeq !== was.oldestSeq) this.oldestSinceUs = since;
+    // The first look sees no change: progress until a change is seen is the timer's beat alone (a
+    // restarted worker must not vouch for a main thread it has not watched). An oldest request already
+    // in flight at the first look is dated then (its real start is unknown).
+    if (was !== null && (snapshot.started !== was.started || snapshot.completed !== was.completed)) this.countedAtUs = this.previousAtUs;
+    if (was === null) this.oldestSinceUs = nowUs;
+    else if (snapshot.oldestSeq !== was.oldestSeq) this.oldestSinceUs = this.previousAtUs;
     this.previous = snapshot;
     this.previousAtUs = nowUs;
   }
