@@ -207,6 +207,9 @@ test('scale 1 → 3 → 1 under load (tripod server scale) fails no request', as
   await inst.cleanup();
 });
 
+/** Responses that said `Connection: close` (a recycled connection), for the failure message. */
+let closesSeen = 0;
+
 /** GETs the heartbeat over `agent` (its keep-alive connections); resolves with the PID of the server that answered. */
 function heartbeatOver(agent: Agent, inst: Instance): Promise<number | null> {
   return new Promise((resolve, reject) => {
@@ -215,6 +218,7 @@ function heartbeatOver(agent: Agent, inst: Instance): Promise<number | null> {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => {
+        if (res.headers.connection === 'close') closesSeen++;
         const token = parseHeartbeatBody(body);
         resolve(token === null ? null : pidOfToken(inst.dir, token));
       });
@@ -224,28 +228,33 @@ function heartbeatOver(agent: Agent, inst: Instance): Promise<number | null> {
   });
 }
 
-test('after a scale up under load, keep-alive clients spread to the new server (the first server starts recycling its connections)', async () => {
+test('after a scale up, a server started alone recycles its keep-alive connections (so the shared queue can place them again)', async () => {
   // Load that keeps the only server busy (5 ms of CPU per request on 4 keep-alive connections): the
-  // situation a scale up is for. A recycled connection is then accepted by whichever server waits.
+  // situation a scale up is for.
   const inst = await startInstance({ args: ['--app', join(FIXTURES, 'cpu-heavy.mjs')], env: { FIXTURE_CPU_MS: '5' } });
   started.push(inst);
   const [first] = await poolServing(inst, 1);
   const load = startLoad({ port: inst.port, newConnectionWorkers: 0, keepAliveWorkers: 4, durationMs: 60_000, timeoutMs: 10_000 }, () => undefined);
-  // Eight keep-alive connections that ask which server answers, all on the only server so far.
+  // Eight keep-alive connections that ask which server answers.
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   const round = () => Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(() => heartbeatOver(agent, inst)));
   try {
-    for (let i = 0; i < 10; i++) assert.ok((await round()).every((pid) => pid === first));
+    // Alone, a server keeps a connection for as long as the client does: 110 responses on each, none closes.
+    closesSeen = 0;
+    for (let i = 0; i < 110; i++) assert.ok((await round()).every((pid) => pid === first));
+    assert.equal(closesSeen, 0, 'a lone server recycles nothing');
     const scaled = await tripod(['server', 'scale', '2', '--runtime-dir', inst.dir]);
     assert.equal(scaled.code, 0, scaled.stderr);
     const [, second] = await poolServing(inst, 2);
-    // Each connection closes on its 100th response now (three times each in 300 rounds); each new one
-    // is the shared queue's to place. Without the recycling none would ever leave the first server
-    // (measured: 0 of 2400); with it the new server answered 700-1000 of 2400.
+    // Each connection now closes on its 100th response (about twice each in 250 rounds); the shared queue
+    // places each new one: usually on the server that waits (measured 700-1000 of 2400 requests on the
+    // new one), but on a machine short of CPU whichever server runs wins the accept (0 of 2400 with two
+    // CPU burners beside): the spread is reported, the recycling asserted.
     const answered: (number | null)[] = [];
-    for (let i = 0; i < 300; i++) answered.push(...(await round()));
+    for (let i = 0; i < 250; i++) answered.push(...(await round()));
     const bySecond = answered.filter((pid) => pid === second).length;
-    assert.ok(bySecond >= answered.length / 10, `the new server answered ${bySecond} of ${answered.length} keep-alive requests`);
+    console.log(`# after the scale up: ${closesSeen} connections recycled; the new server answered ${bySecond} of ${answered.length} requests`);
+    assert.ok(closesSeen >= 8, `the first server recycled ${closesSeen} keep-alive connections after the scale up\n${events(inst)}`);
   } finally {
     agent.destroy();
     load.stop();
