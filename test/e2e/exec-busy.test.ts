@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
-import { identify, isStillAlive, readJsonFile, readStat, waitFor } from '@tripod/core';
-import { askKeeper, descendantsOf, keeperAndProgram, loggedAt, serverLogEvents, startExec, tierLogEvents, waitKeeperServing } from '../helpers/exec.js';
+import { identify, isStillAlive, processTree, readJsonFile, readStat, waitFor } from '@tripod/core';
+import { askKeeper, keeperAndProgram, loggedAt, serverLogEvents, startExec, tierLogEvents, waitKeeperServing } from '../helpers/exec.js';
 import { httpGet } from '../helpers/http.js';
 import { FIXTURES, cleanupAll, tempDir, type Instance, type StartOptions } from '../helpers/instance.js';
 import { readableCop } from '../helpers/readable-build.js';
@@ -180,7 +180,7 @@ test('a worker that spins without system calls is found on /proc and replaced wi
 
 test('the program stopped (SIGSTOP to each of its processes, its keeper runs on): found on /proc and replaced within the bound', { skip: noPython }, async (t) => {
   const { inst, keeper, program } = await startJudged([PYTHON, BUSY, '--workers', '2']);
-  const pids = descendantsOf(program);
+  const pids = processTree(program);
   assert.equal(pids.length, 3, 'master and two workers');
   const who = pids.map((pid) => identify(pid)!);
   for (const pid of pids) process.kill(pid, 'SIGSTOP');

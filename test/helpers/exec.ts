@@ -1,5 +1,5 @@
 // Exec-mode instances for the end-to-end tests: a cop whose server tier keeps a foreign program.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { askLine, keeperSocketPath, probeKeeper, readStat, waitFor } from '@tripod/core';
 import { formatKeeperLine, KEEPER_VERSION, parseKeeperAnswer, type KeeperAnswer } from '@tripod/core/wire/keeper';
@@ -41,30 +41,6 @@ export async function waitKeeperServing(inst: Instance, not: ReadonlySet<number>
   }, timeoutMs, 50).catch((err: Error) => {
     throw new Error(`${err.message} (last: ${last})\n--- cop output ---\n${inst.output().split('\n').filter((l) => !l.includes(' debug ')).slice(-40).join('\n')}`);
   });
-}
-
-/** `root` and its descendants (via /proc/PID/task/TID/children), root first. */
-export function descendantsOf(root: number): number[] {
-  const out: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    out.push(pid);
-    let tasks: string[] = [];
-    try {
-      tasks = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tasks) {
-      try {
-        queue.push(...readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
-      } catch {
-        // the thread ended meanwhile
-      }
-    }
-  }
-  return out;
 }
 
 /** Keeper `keeper`'s whole answer (ok, how it knew, why not), or the error when it did not answer in time. */

@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startLoad } from '@tripod/chaos';
-import { identify, isStillAlive, readJsonFile, readStat, waitFor } from '@tripod/core';
-import { descendantsOf, keeperAndProgram, loggedAt, startExec, tierLogEvents, waitKeeperServing } from './exec.js';
+import { identify, isStillAlive, processTree, readJsonFile, readStat, waitFor } from '@tripod/core';
+import { keeperAndProgram, loggedAt, startExec, tierLogEvents, waitKeeperServing } from './exec.js';
 import { httpGet } from './http.js';
 import { FIXTURES, cleanupAll, tempDir, type Instance } from './instance.js';
 
@@ -115,7 +115,7 @@ export function realServerTests(name: 'gunicorn' | 'lighttpd'): void {
     const readyAt = Date.now();
     await waitFor('the cop probing it past the start grace', () => (readJsonFile<{ lastServerProbe?: { at: number } }>(inst.paths.copStatusFile)?.lastServerProbe?.at ?? 0) > readyAt + 1100, 10_000, 100);
     const stopped = identify(first.program)!;
-    const oldPids = new Set(descendantsOf(first.keeper));
+    const oldPids = new Set(processTree(first.keeper));
     process.kill(-first.keeper, 'SIGSTOP');
     const t0 = Date.now();
     await waitFor('the group stopped', () => [...oldPids].every((pid) => readStat(pid)?.state === 'T'), 2000, 1);

@@ -20,6 +20,7 @@ export * from './proc/read.js';
 export * from './proc/identity.js';
 export * from './proc/scan.js';
 export * from './proc/port-holders.js';
+export * from './proc/tree.js';
 export * from './kill/safe-kill.js';
 export * from './kill/signal.js';
 export * from './kill/real-deps.js';

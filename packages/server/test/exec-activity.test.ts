@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { judgeActivity, type ActivitySample, type ProcessActivity } from '../src/exec/activity.js';
-import { parseCpuTicks, parseIoCalls, processTree, sampleActivity, type ProcFiles } from '../src/exec/activity-reader.js';
+import { processTree } from '@tripod/core/proc/tree';
+import { parseCpuTicks, parseIoCalls, sampleActivity, type ProcFiles } from '../src/exec/activity-reader.js';
 
 const proc = (pid: number, over: Partial<ProcessActivity> = {}): ProcessActivity => ({
   pid, starttime: 1000 + pid, state: 'S', cpuTicks: 10, ioCalls: 100, files: '0=/dev/null 3=socket:[500]', ...over,

@@ -8,7 +8,7 @@ import { formatLivenessReport, parseLivenessReport } from '@tripod/core/wire/liv
 import { decodeRelayLine, parseNotify } from '../src/exec/notify-message.js';
 import { preludeArgv, PRELUDE_EXIT } from '../src/exec/prelude.js';
 import { ENV_KEEPER, programEnv } from '../src/exec/program.js';
-import { findAcceptedInode, httpStatusOk, isWaitingForConnections, parseChildren, settleProof, socketInode } from '../src/exec/proof.js';
+import { findAcceptedInode, httpStatusOk, isWaitingForConnections, settleProof, socketInode } from '../src/exec/proof.js';
 
 test('notify datagrams: READY, STOPPING, WATCHDOG, STATUS, MAINPID, unknown lines ignored', () => {
   const m = parseNotify('READY=1\nSTATUS=Gunicorn arbiter booted\nFOO=bar\nMAINPID=4242\nWATCHDOG=1');
@@ -48,11 +48,9 @@ test('the server side of a probe connection: 0 while queued, the inode once acce
   assert.equal(findAcceptedInode(ACCEPTED, 0xb813, 0), null, 'the LISTEN row is never a connection');
 });
 
-test('fd links, children lists and HTTP status lines', () => {
+test('fd links and HTTP status lines', () => {
   assert.equal(socketInode('socket:[52441]'), 52441);
   assert.equal(socketInode('pipe:[52441]'), null);
-  assert.deepEqual(parseChildren('12 34 \n'), [12, 34]);
-  assert.deepEqual(parseChildren(''), []);
   assert.equal(httpStatusOk('HTTP/1.1 200 OK\r\n'), true);
   assert.equal(httpStatusOk('HTTP/1.0 302 Found\r\n'), true);
   assert.equal(httpStatusOk('HTTP/1.1 503 Busy\r\n'), false);

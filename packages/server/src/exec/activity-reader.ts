@@ -3,33 +3,18 @@
 // (/proc/PID/fd). /proc/PID/io and fd are readable by the same user (or root) while the program is
 // dumpable, which it is when the keeper started it as its own user (with --user too: the keeper and the
 // program are then both the service user); a program that makes itself undumpable shows no evidence.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { parseStat } from '@tripod/core/proc/stat';
+import { PROC_TREE, processTree, type TreeReader } from '@tripod/core/proc/tree';
 import type { ActivitySample, ProcessActivity } from './activity.js';
-import { parseChildren } from './proof.js';
 
-/** The three ways the sampler reads /proc: behind this, tests use a fake tree. */
-export interface ProcFiles {
-  read(path: string): string | null;
-  list(dir: string): string[] | null;
+/** The three ways the sampler reads /proc (the tree walk's two, and links): behind this, tests use a fake tree. */
+export interface ProcFiles extends TreeReader {
   link(path: string): string | null;
 }
 
 export const PROC_FILES: ProcFiles = {
-  read(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return null;
-    }
-  },
-  list(dir) {
-    try {
-      return readdirSync(dir);
-    } catch {
-      return null;
-    }
-  },
+  ...PROC_TREE,
   link(path) {
     try {
       return readlinkSync(path);
@@ -39,22 +24,8 @@ export const PROC_FILES: ProcFiles = {
   },
 };
 
-/** Processes walked at most (a fork bomb is not walked to its end). */
-const MAX_PROCESSES = 4096;
 /** Open files fingerprinted per process at most. */
 const MAX_FILES = 4096;
-
-/** `root` and its descendants (via /proc/PID/task/TID/children), root first. */
-export function processTree(root: number, proc: ProcFiles = PROC_FILES): number[] {
-  const out: number[] = [];
-  const queue = [root];
-  while (queue.length > 0 && out.length < MAX_PROCESSES) {
-    const pid = queue.shift()!;
-    out.push(pid);
-    for (const tid of proc.list(`/proc/${pid}/task`) ?? []) queue.push(...parseChildren(proc.read(`/proc/${pid}/task/${tid}/children`) ?? ''));
-  }
-  return out;
-}
 
 /** syscr + syscw of a /proc/PID/io text, or null when they are not both there. */
 export function parseIoCalls(text: string): number | null {

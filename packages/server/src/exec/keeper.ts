@@ -27,7 +27,8 @@ import { serveLiveness } from './liveness.js';
 import { serveProgress } from './progress-socket.js';
 import type { NotifyMessage } from './notify-message.js';
 import { notifySocketAddress, openNotifySocket } from './notify-socket.js';
-import { descendants, prove, waitsForConnections, type ProofTarget } from './probe.js';
+import { prove, waitsForConnections, type ProofTarget } from './probe.js';
+import { processTree } from '@tripod/core/proc/tree';
 import { ENV_KEEPER, leftovers, OutputLog, signalQuietly, startProgram } from './program.js';
 
 const READY_PROBE_PAUSE_MS = 50;
@@ -68,7 +69,7 @@ class Kept {
     if (message.errno !== null) log.warn('exec.errno', { errno: message.errno });
     if (message.mainPid !== null) {
       // Never trusted blindly: only a process of the program's own tree carrying our marker counts, and it changes nothing but the log.
-      const ours = this.pid > 0 && descendants(this.pid).includes(message.mainPid) && readEnviron(message.mainPid)?.get(ENV_KEEPER) === String(process.pid);
+      const ours = this.pid > 0 && processTree(this.pid).includes(message.mainPid) && readEnviron(message.mainPid)?.get(ENV_KEEPER) === String(process.pid);
       log[ours ? 'info' : 'warn']('exec.mainpid', { claimed: message.mainPid, accepted: ours, note: 'the keeper keeps supervising the PID it started' });
     }
     if (message.watchdogTrigger) this.killTree('SIGKILL', 'WATCHDOG=trigger');
@@ -77,7 +78,7 @@ class Kept {
 
   /** Signals the program, its descendants and whatever escaped them (found by their TRIPOD_KEEPER marker). */
   killTree(signal: NodeJS.Signals, reason: string): void {
-    const pids = new Set([...(this.pid > 0 ? descendants(this.pid) : []), ...leftovers(process.pid, this.start)]);
+    const pids = new Set([...(this.pid > 0 ? processTree(this.pid) : []), ...leftovers(process.pid, this.start)]);
     this.log.warn('exec.kill', { signal, reason, pids: [...pids] });
     for (const pid of pids) signalQuietly(pid, signal);
   }
@@ -88,7 +89,7 @@ class Kept {
 
   /** Resumes a stopped program (the cop resumes only the keeper it signals), then sends the stop signal. */
   askToStop(): void {
-    for (const pid of descendants(this.pid)) if (readStat(pid)?.state === 'T') signalQuietly(pid, 'SIGCONT');
+    for (const pid of processTree(this.pid)) if (readStat(pid)?.state === 'T') signalQuietly(pid, 'SIGCONT');
     signalQuietly(this.pid, this.config.stopSignal);
   }
 

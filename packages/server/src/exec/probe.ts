@@ -7,7 +7,7 @@ import type { Listener } from '@tripod/core/config/config';
 import type { ReadyMode } from '@tripod/core/exec/exec-config';
 import { probeHost } from '@tripod/core/heartbeat';
 import { readStat } from '@tripod/core/proc/read';
-import { processTree } from './activity-reader.js';
+import { processTree } from '@tripod/core/proc/tree';
 import { findAcceptedInode, httpStatusOk, isWaitingForConnections, settleProof, socketInode, type ProofOutcome } from './proof.js';
 
 const POLL_MS = 5;
@@ -31,11 +31,6 @@ function readOr(path: string): string {
   } catch {
     return '';
   }
-}
-
-/** The program and its descendants (via /proc/PID/task/TID/children). */
-export function descendants(root: number): number[] {
-  return processTree(root);
 }
 
 /** The PID among `pids` that has socket `inode` open, or null. */
@@ -93,11 +88,11 @@ export function proveOnce(target: ProofTarget, timeoutMs: number): Promise<Proof
         // Read off the event loop: a table of tens of thousands of rows takes 100 ms and more to generate.
         const inode = findAcceptedInode(await readFile(table, 'utf8').catch(() => ''), listener.port, clientPort);
         if (inode !== null && inode > 0) {
-          const pid = holderOfSocket(descendants(target.rootPid), inode);
+          const pid = holderOfSocket(processTree(target.rootPid), inode);
           if (pid === null) {
             // Accepted, but not (yet) seen among ours: an fd appears right after accept(), so look twice.
             await sleep(POLL_MS);
-            const again = holderOfSocket(descendants(target.rootPid), inode);
+            const again = holderOfSocket(processTree(target.rootPid), inode);
             if (again === null) return finish({ result: 'elsewhere' });
             acceptedBy = again;
           } else acceptedBy = pid;
@@ -135,5 +130,5 @@ export async function prove(target: ProofTarget, timeoutMs: number): Promise<Pro
  * waits for connections (docs/exec.md).
  */
 export function waitsForConnections(root: number): boolean {
-  return descendants(root).some((pid) => isWaitingForConnections(readStat(pid)?.state, readOr(`/proc/${pid}/wchan`)));
+  return processTree(root).some((pid) => isWaitingForConnections(readStat(pid)?.state, readOr(`/proc/${pid}/wchan`)));
 }

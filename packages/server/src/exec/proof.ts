@@ -35,11 +35,6 @@ export function socketInode(link: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/** The PIDs listed in a /proc/PID/task/TID/children text. */
-export function parseChildren(text: string): number[] {
-  return text.trim().split(/\s+/).filter((t) => /^\d+$/.test(t)).map(Number);
-}
-
 /** What one probe found; `queued`: the connection still waited in the accept queue when its time was up. */
 export type ProofOutcome =
   | { readonly result: 'proven'; readonly pid: number }
