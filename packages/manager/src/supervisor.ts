@@ -5,7 +5,7 @@ import { decideRestart, trimDeaths, type Death } from '@tripod/core';
 import {
   advanceRolling, backoffTimer, drain, drainTimer, ensureStandby, fillSlots, inSlot, launchTimer, log, replaceProc, replaceSlot, startFor, withSize,
 } from './pool.js';
-import type { Action, DecideContext, Decision, ServerProc, SupervisorEvent, SupervisorState } from './state.js';
+import type { Action, DecideContext, Decision, ServerProc, SlotState, SupervisorEvent, SupervisorState } from './state.js';
 
 export * from './state.js';
 
@@ -148,12 +148,21 @@ function onScale(state: SupervisorState, size: number, ctx: DecideContext, actio
 
 /** A server over the memory limit: a successor for its slot first (the standby if ready), the old one drains once it is ready. */
 function onOverMemory(state: SupervisorState, event: Extract<SupervisorEvent, { type: 'over-memory' }>, ctx: DecideContext, actions: Action[]): SupervisorState {
-  const proc = state.procs.find((p) => p.pid === event.pid);
-  if (!proc || proc.role !== 'serving' || proc.slot === null || state.goal !== 'run') return state;
-  if (inSlot(state, proc.slot, 'starting').length > 0) return state;
-  const slot = state.slots.find((s) => s.slot === proc.slot)!;
-  actions.push(log('warn', 'server.over-memory', { pid: proc.pid, slot: proc.slot, rss: event.rss }));
+  const slot = slotToReplace(state, event.pid);
+  if (slot === null) return state;
+  actions.push(log('warn', 'server.over-memory', { pid: event.pid, slot: slot.slot, rss: event.rss }));
   return startFor(replaceSlot(state, slot.slot, { memoryReplacements: slot.memoryReplacements + 1 }), slot.slot, ctx, actions);
+}
+
+/**
+ * The slot of serving server `pid` when it may get a successor now (memory limit, wedged): the pool
+ * runs and no successor for that slot is starting already; else null.
+ */
+function slotToReplace(state: SupervisorState, pid: number): SlotState | null {
+  const proc = state.procs.find((p) => p.pid === pid);
+  if (!proc || proc.role !== 'serving' || proc.slot === null || state.goal !== 'run') return null;
+  if (inSlot(state, proc.slot, 'starting').length > 0) return null;
+  return state.slots.find((s) => s.slot === proc.slot) ?? null;
 }
 
 /**
@@ -162,11 +171,9 @@ function onOverMemory(state: SupervisorState, event: Extract<SupervisorEvent, { 
  * bound; the old server drains (or dies by the cop's kill) once the successor is ready.
  */
 function onWedged(state: SupervisorState, event: Extract<SupervisorEvent, { type: 'wedged' }>, ctx: DecideContext, actions: Action[]): SupervisorState {
-  const proc = state.procs.find((p) => p.pid === event.pid);
-  if (!proc || proc.role !== 'serving' || proc.slot === null || state.goal !== 'run') return state;
-  if (inSlot(state, proc.slot, 'starting').length > 0) return state;
-  const slot = state.slots.find((s) => s.slot === proc.slot)!;
-  actions.push(log('warn', 'server.wedged-replace', { pid: proc.pid, slot: proc.slot, reason: event.reason }));
+  const slot = slotToReplace(state, event.pid);
+  if (slot === null) return state;
+  actions.push(log('warn', 'server.wedged-replace', { pid: event.pid, slot: slot.slot, reason: event.reason }));
   const counted = replaceSlot({ ...state, restarts: state.restarts + 1 }, slot.slot, { restarts: slot.restarts + 1 });
   return startFor(counted, slot.slot, ctx, actions);
 }
