@@ -5,7 +5,7 @@ import { TripodError } from '../errors.js';
 /** A parsed message: the typed value, or the typed error saying why it is not one. */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: TripodError };
 
-type Read<T> = (value: unknown, path: string) => T;
+export type Read<T> = (value: unknown, path: string) => T;
 
 function reject(path: string, expected: string, value: unknown): never {
   const got = value === undefined ? 'nothing' : JSON.stringify(value)?.slice(0, 60) ?? typeof value;

@@ -1,7 +1,7 @@
 // The manager <-> server boundary: messages over the IPC channel the manager opens when it spawns a
 // server. The server reports its progress; the manager promotes a warm standby with `go` and tells
 // every server the pool's size when it changes (`pool`: a pooled server recycles keep-alive connections).
-import { int, literal, num, oneOf, parseWith, shape, isRecord, type Parsed } from './check.js';
+import { int, literal, num, oneOf, parseWith, shape, isRecord, type Parsed, type Read } from './check.js';
 import { TripodError } from '../errors.js';
 
 /** Server -> manager. */
@@ -37,18 +37,18 @@ const READERS = {
   drained: shape({ type: literal('drained'), pid: int, outcome: oneOf(['success', 'timeout']), openConnections: int, ms: num }),
 } as const;
 
-function messageType(value: unknown): unknown {
-  return isRecord(value) ? value.type : undefined;
+/** `value` read by the reader its `type` names in `readers`, or ERR_WIRE_INVALID naming the unknown type or the bad field. */
+function parseTagged<T>(what: string, value: unknown, readers: Readonly<Record<string, Read<T>>>): Parsed<T> {
+  const type = isRecord(value) ? value.type : undefined;
+  if (typeof type !== 'string' || !Object.hasOwn(readers, type)) {
+    return { ok: false, error: new TripodError('ERR_WIRE_INVALID', `${what}: unknown type ${JSON.stringify(type) ?? 'missing'} (known: ${Object.keys(readers).join(', ')})`) };
+  }
+  return parseWith<T>(what, value, readers[type]!);
 }
 
 /** A server's IPC message, or ERR_WIRE_INVALID naming what is wrong with it. */
 export function parseServerMessage(value: unknown): Parsed<ServerMessage> {
-  const type = messageType(value);
-  if (typeof type !== 'string' || !Object.hasOwn(READERS, type)) {
-    const error = new TripodError('ERR_WIRE_INVALID', `server message: unknown type ${JSON.stringify(type) ?? 'missing'} (known: ${Object.keys(READERS).join(', ')})`);
-    return { ok: false, error };
-  }
-  return parseWith<ServerMessage>('server message', value, READERS[type as keyof typeof READERS]);
+  return parseTagged<ServerMessage>('server message', value, READERS);
 }
 
 const MANAGER_READERS = {
@@ -58,11 +58,7 @@ const MANAGER_READERS = {
 
 /** The manager's IPC message, or ERR_WIRE_INVALID. */
 export function parseManagerMessage(value: unknown): Parsed<ManagerMessage> {
-  const type = messageType(value);
-  if (typeof type !== 'string' || !Object.hasOwn(MANAGER_READERS, type)) {
-    return { ok: false, error: new TripodError('ERR_WIRE_INVALID', `manager message: unknown type ${JSON.stringify(type) ?? 'missing'} (known: ${Object.keys(MANAGER_READERS).join(', ')})`) };
-  }
-  const parsed = parseWith<ManagerMessage>('manager message', value, MANAGER_READERS[type as keyof typeof MANAGER_READERS]);
+  const parsed = parseTagged<ManagerMessage>('manager message', value, MANAGER_READERS);
   if (!parsed.ok) return parsed;
   const message = parsed.value;
   if (message.type === 'go' && message.slot < 0) return { ok: false, error: new TripodError('ERR_WIRE_INVALID', `manager message: slot must be 0 or more, got ${message.slot}`) };
