@@ -1,6 +1,7 @@
-// The HTTP host around the application: answers the heartbeat path first, tracks connections, and
-// drains: stop accepting, `Connection: close` on each connection's next response, done when the last
-// connection has ended.
+// The HTTP host around the application: answers the heartbeat path first, turns the application's
+// errors into 500s, and drains: stop accepting, `Connection: close` on each connection's next response
+// (and on responses in flight not yet under way), done when the last connection has ended (Node's own
+// count: the host keeps no per-connection state of its own).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, Server as NetServer, type Socket } from 'node:net';
 import type { RequestHandler } from './builtin-app.js';
@@ -71,12 +72,14 @@ function isPromise(value: unknown): value is Promise<unknown> {
  */
 export const POOL_MAX_REQUESTS_PER_SOCKET = 100;
 
+/** The response of a request, for the request's shared error listener (set on the request before the application runs). */
+const kResponse = Symbol('tripod.response');
+type TrackedRequest = IncomingMessage & { [kResponse]?: ServerResponse };
+
 /** `liveness` counts the application's requests (not the heartbeat's) as progress and in-flight work; its token answers the heartbeat. */
 export function createHost(app: RequestHandler, onAppError: (err: unknown) => void, liveness: Liveness, options: { readonly pooled?: boolean } = {}): Host {
-  const connections = new Set<Socket>();
   let pooled = options.pooled ?? false;
   let draining = false;
-  let onEmpty: (() => void) | null = null;
   // Not Node's maxRequestsPerSocket: past its limit it answers 503 to a client that sends on; closing
   // after the response (as a drain does) fails nothing for a client that honours Connection: close.
   const served = new WeakMap<Socket, number>();
@@ -86,7 +89,30 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
     return n >= POOL_MAX_REQUESTS_PER_SOCKET;
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  // The application's errors, thrown, rejected or emitted on the request or response, answer 500 (or
+  // cut a response already under way) and are logged; none reaches the process. The listeners are
+  // shared by every request, not closures made per request: with the connection bookkeeping Node's
+  // own server already does, they were the per-request cost against a bare server (docs/benchmarks.md "pinned").
+  const failed = new WeakSet<ServerResponse>();
+  const fail = (res: ServerResponse, err: unknown) => {
+    if (failed.has(res)) return;
+    failed.add(res);
+    onAppError(err);
+    if (res.headersSent || res.destroyed) return void res.destroy();
+    res.writeHead(500, { 'content-type': 'text/plain', 'content-length': 15 });
+    res.end('internal error\n');
+  };
+  function onResponseError(this: ServerResponse, err: unknown) {
+    fail(this, err);
+  }
+  function onRequestError(this: TrackedRequest, err: unknown) {
+    const res = this[kResponse];
+    if (res === undefined) return;
+    if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') res.destroy(); // a client gone is not an application error
+    else fail(res, err);
+  }
+
+  const handle = (req: TrackedRequest, res: ServerResponse) => {
     // While draining, each connection's next response closes it. An idle keep-alive connection is not
     // closed any sooner than keepAliveTimeout would close it anyway: closing it early races with a
     // client that is sending its next request right then, and fails that request.
@@ -98,35 +124,18 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
       return;
     }
     liveness.track(req, res);
-    // The application's errors, thrown, rejected or emitted on the request or response, answer 500
-    // (or cut a response already under way) and are logged; none reaches the process.
-    let failed = false;
-    const fail = (err: unknown) => {
-      if (failed) return;
-      failed = true;
-      onAppError(err);
-      if (res.headersSent || res.destroyed) return void res.destroy();
-      res.writeHead(500, { 'content-type': 'text/plain', 'content-length': 15 });
-      res.end('internal error\n');
-    };
-    req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? res.destroy() : fail(err))); // a client gone is not an application error
-    res.on('error', fail);
+    req[kResponse] = res;
+    req.on('error', onRequestError);
+    res.on('error', onResponseError);
     try {
       const result: unknown = app(req, res);
-      if (isPromise(result)) result.then(undefined, fail);
+      if (isPromise(result)) result.then(undefined, (err: unknown) => fail(res, err));
     } catch (err) {
-      fail(err);
+      fail(res, err);
     }
   };
 
   const server = createServer(handle);
-  server.on('connection', (socket: Socket) => {
-    connections.add(socket);
-    socket.once('close', () => {
-      connections.delete(socket);
-      if (connections.size === 0) onEmpty?.();
-    });
-  });
 
   const listen = (target: { fd: number } | { host: string; port: number }, backlog: number) =>
     new Promise<void>((resolve, reject) => {
@@ -172,19 +181,25 @@ export function createHost(app: RequestHandler, onAppError: (err: unknown) => vo
     drain(timeoutMs) {
       const started = Date.now();
       draining = true;
-      // net.Server's close, not http.Server's: Node 20's http close also cuts idle keep-alive connections.
-      NetServer.prototype.close.call(server);
+      // The requests already in flight: their responses close their connections too, if not yet under way.
+      for (const res of liveness.inFlight()) if (!res.headersSent) res.setHeader('connection', 'close');
       return new Promise((resolve) => {
-        const finish = (outcome: 'success' | 'timeout') => {
+        let done = false;
+        const finish = (outcome: 'success' | 'timeout', openConnections: number) => {
+          if (done) return;
+          done = true;
           clearTimeout(timer);
-          onEmpty = null;
-          const open = connections.size;
-          for (const socket of connections) socket.destroy();
-          resolve({ outcome, openConnections: open, ms: Date.now() - started });
+          resolve({ outcome, openConnections, ms: Date.now() - started });
         };
-        const timer = setTimeout(() => finish('timeout'), timeoutMs);
-        onEmpty = () => finish('success');
-        if (connections.size === 0) finish('success');
+        const timer = setTimeout(() => {
+          server.getConnections((_err, open) => {
+            server.closeAllConnections();
+            finish('timeout', open ?? 0);
+          });
+        }, timeoutMs);
+        // net.Server's close, not http.Server's: Node 20's http close also cuts idle keep-alive
+        // connections. Its callback runs once the last connection has ended (Node counts them).
+        NetServer.prototype.close.call(server, () => finish('success', 0));
       });
     },
   };

@@ -83,3 +83,44 @@ test('warm-up answers heartbeats through a private listener: the application is 
     liveness.stop();
   }
 });
+
+test('drain: a request in flight finishes with Connection: close, then the drain succeeds; one never answered is cut at the timeout and counted', async () => {
+  const liveness = createLiveness();
+  const held: Array<() => void> = [];
+  const host = createHost((req, res) => void (req.url === '/never' ? undefined : held.push(() => res.end('late'))), () => undefined, liveness);
+  const port = await freePort();
+  await host.listenAddress('127.0.0.1', port, 16);
+  const get = (path: string) =>
+    new Promise<{ status: number; connection: string | undefined } | Error>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path, agent: new Agent({ keepAlive: true }) }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+      });
+      req.on('error', resolve);
+      req.end();
+    });
+  try {
+    const answered = get('/held');
+    while (held.length === 0) await new Promise((r) => setImmediate(r));
+    const drained = host.drain(5000);
+    held[0]!();
+    assert.deepEqual(await answered, { status: 200, connection: 'close' });
+    assert.deepEqual(((d) => [d.outcome, d.openConnections])(await drained), ['success', 0]);
+
+    let reached = false;
+    const host2 = createHost(() => void (reached = true), () => undefined, liveness);
+    const port2 = await freePort();
+    await host2.listenAddress('127.0.0.1', port2, 16);
+    const never = new Promise<Error | null>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: port2, path: '/never' }, () => resolve(null));
+      req.on('error', resolve);
+      req.end();
+    });
+    while (!reached) await new Promise((r) => setImmediate(r));
+    const cut = await host2.drain(200);
+    assert.deepEqual([cut.outcome, cut.openConnections], ['timeout', 1]);
+    assert.ok((await never) instanceof Error, 'the client sees its connection cut');
+  } finally {
+    liveness.stop();
+  }
+});

@@ -39,10 +39,10 @@ test('application errors thrown, rejected, emitted or thrown from a timer answer
   const inst = await startInstance({ args: ['--app', join(FIXTURES, 'app-errors.mjs')] });
   started.push(inst);
   const server = inst.holder('server');
-  for (const path of ['/throw', '/reject', '/emit']) assert.equal((await httpGet(inst.port, path)).status, 500, path);
+  for (const path of ['/throw', '/reject', '/emit', '/emit-request']) assert.equal((await httpGet(inst.port, path)).status, 500, path);
   assert.equal((await httpGet(inst.port, '/timer')).status, 200);
   await waitFor('the timer error logged', () => /app\.uncaught/.test(inst.output()));
   assert.equal((await httpGet(inst.port, '/fine')).status, 200);
   assert.equal(inst.holder('server'), server, 'the same server answers');
-  for (const what of ['thrown', 'rejected', 'emitted']) assert.match(inst.output(), new RegExp(`app\\.error .*fixture: ${what}`));
+  for (const what of ['thrown', 'rejected', 'emitted', 'emitted on the request']) assert.match(inst.output(), new RegExp(`app\\.error .*fixture: ${what}`));
 });

@@ -23,6 +23,8 @@ export interface Liveness {
   readonly token: string;
   /** Counts an application request from now until its response closes. */
   track(req: IncomingMessage, res: ServerResponse): void;
+  /** The responses of the requests counted and not yet closed, oldest first. */
+  inFlight(): IterableIterator<ServerResponse>;
   /** Writes the token file (owner-only, never through a link), so the instance's user can tell which server answers; call before listening. */
   publish(runtimeDir: string): void;
   /** Starts the worker serving the liveness socket; resolves once it listens (or with why it cannot). */
@@ -92,6 +94,7 @@ export function createLiveness(): Liveness {
       if (inflight.size === 1) writer.setOldest((oldest = at));
       res.on('close', onClose);
     },
+    inFlight: () => inflight.keys(),
     publish(runtimeDir) {
       mkdirSync(livenessDir(runtimeDir), { recursive: true, mode: 0o700 });
       const path = tokenFilePath(runtimeDir, process.pid);
