@@ -13,12 +13,12 @@ export function windowOverSteady(windowP99: number | null, steadyP99: number | n
 export function rollingSection(r: RollingResult): Section {
   return {
     title: `Rolling restart at a paced ${r.rate} req/s, application with ${r.startupMs} ms of synchronous start-up work (latency from when each request was due)`,
-    headers: ['target', 'load', '#', 'steady p99 ms', 'window p99 ms', 'window max ms', 'p99 ÷ steady', 'restart ms', 'window ms', 'failed', 'slowest (ms @ due ms after the signal, served by)'],
+    headers: ['target', 'load', '#', 'steady p99 ms', 'window p99 ms', 'window max ms', 'p99 ÷ steady', 'restart ms', 'window ms', 'failed', 'slowest (ms @ due ms after the signal, served by, client late ms)'],
     rows: r.rows.map((x) => [
       x.target, x.mode, x.restart, ms(x.steadyP99Ms), ms(x.windowP99Ms), ms(x.windowMaxMs), windowOverSteady(x.windowP99Ms, x.steadyP99Ms)?.toFixed(1) ?? null,
-      x.restartMs.toFixed(0), x.windowMs.toFixed(0), x.failed, x.slowest.slice(0, 3).map((s) => `${s.ms}@+${s.atMs} ${s.by}`).join(', '),
+      x.restartMs.toFixed(0), x.windowMs.toFixed(0), x.failed, x.slowest.slice(0, 3).map((s) => `${s.ms}@+${s.atMs} ${s.by} ${s.lagMs}`).join(', '),
     ]),
-    note: 'window: from the restart signal (tripod: SIGUSR1 to the cop; cluster: a worker-by-worker reload) to 500 ms after the last old server exited; steady: the 2 s before the signal. Target: window p99 ≤ 2 × steady p99.',
+    note: 'window: from the restart signal (tripod: SIGUSR1 to the cop; cluster: a worker-by-worker reload) to 500 ms after the target is whole again (the last old server exited; tripod: its fresh standby ready); steady: the 2 s before the signal. Target: window p99 ≤ 2 × steady p99.',
   };
 }
 

@@ -4,12 +4,12 @@
 // reloading worker by worker as PM2's cluster reload does. Starts its own targets and stops them.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { findSlotHolders, freePort, parseManagerStatus, readDocument, runtimePaths, waitFor } from '@tripod/core';
 import { answeringPid } from '../lib/http-get.js';
 import { cleanEnv } from '../lib/env.js';
 import type { Progress } from '../lib/model.js';
-import { startPaced, type PacedSample } from '../lib/paced-client.js';
+import type { PacedSample } from '../lib/paced-client.js';
+import { monotonicMs, startPacedProcess } from '../lib/paced-process.js';
 import { exited, killGroup } from '../lib/plain.js';
 import { isAlive } from '../lib/proc.js';
 import { percentile } from '../lib/stats.js';
@@ -17,7 +17,7 @@ import { startTripod } from '../lib/tripod.js';
 
 export const ROLLING_RATE = 1000;
 const STEADY_MS = 3000;
-/** The window of a restart runs from the signal to this long after the last old server exited. */
+/** The window of a restart runs from the signal to this long after the target is whole again (old servers gone, tripod's fresh standby ready). */
 const TAIL_MS = 500;
 const TARGETS = new URL('../targets/', import.meta.url).pathname;
 const APP = new URL('../targets/slow-start-app.js', import.meta.url).pathname;
@@ -34,8 +34,8 @@ export interface RollingRow {
   readonly windowMs: number;
   readonly requests: number;
   readonly failed: number;
-  /** The slowest requests of the window: due ms after the signal, latency, the PID that answered (old or new). */
-  readonly slowest: readonly { readonly atMs: number; readonly ms: number; readonly by: 'old' | 'new' | 'failed' }[];
+  /** The slowest requests of the window: due ms after the signal, latency, how late the client itself sent it, the PID that answered (old or new). */
+  readonly slowest: readonly { readonly atMs: number; readonly ms: number; readonly lagMs: number; readonly by: 'old' | 'new' | 'failed' }[];
 }
 
 export interface RollingResult {
@@ -51,6 +51,8 @@ interface RollingTarget {
   pids(): number[];
   /** Restarts every server; resolves once the old ones are gone. */
   restart(): Promise<void>;
+  /** Resolves once the target is whole again after a restart (tripod: a fresh standby ready). */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ async function clusterTarget(workers: number): Promise<RollingTarget> {
       process.kill(child.pid!, 'SIGUSR2');
       await waitFor('cluster reloaded', () => out.split('\n').length > before, 30_000, 5);
     },
+    settled: async () => undefined,
     async stop() {
       killGroup(child, 'SIGTERM');
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
@@ -100,17 +103,22 @@ async function tripodTarget(servers: number, copArgs: readonly string[]): Promis
     throw err;
   });
   const pids = () => (status()?.servers ?? []).map((s) => s.pid).filter((p): p is number => p !== null);
+  let old: number[] = [];
   return {
     name: `tripod ${servers}`,
     port: t.port,
     pids,
     async restart() {
-      const old = pids();
+      old = pids();
       process.kill(t.cop.pid!, 'SIGUSR1');
       await waitFor('rolling restart done', () => {
         const s = status();
         return s !== null && s.rollingRestart === null && findSlotHolders(t.dir).every((h) => !old.includes(h.pid)) && !old.some(isAlive);
       }, 30_000, 5);
+    },
+    async settled() {
+      if (!standby) return;
+      await waitFor('a fresh standby ready', () => status()?.servers.some((x) => x.role === 'standby' && x.standbyReady && x.pid !== null && !old.includes(x.pid)) ?? false, 30_000, 5);
     },
     stop: () => t.stop(),
   };
@@ -119,14 +127,16 @@ async function tripodTarget(servers: number, copArgs: readonly string[]): Promis
 /** One restart under paced load: steady p99 before the signal, p99 and max from the signal to TAIL_MS after the restart ended. */
 async function measureRestart(t: RollingTarget, mode: 'keep-alive' | 'new', restart: number): Promise<RollingRow> {
   const old = new Set(t.pids());
-  const run = startPaced({ port: t.port, rate: ROLLING_RATE, keepAlive: mode === 'keep-alive' });
+  const run = await startPacedProcess({ port: t.port, rate: ROLLING_RATE, keepAlive: mode === 'keep-alive' });
   await new Promise((r) => setTimeout(r, STEADY_MS));
-  const signalAt = performance.now();
+  const signalAt = monotonicMs();
   await t.restart();
-  const doneAt = performance.now();
+  const doneAt = monotonicMs();
+  await t.settled();
+  const settledAt = monotonicMs();
   await new Promise((r) => setTimeout(r, TAIL_MS + 500));
   const samples = await run.stop();
-  const windowEnd = doneAt + TAIL_MS;
+  const windowEnd = settledAt + TAIL_MS;
   const steady = samples.filter((s) => s.dueAt >= signalAt - STEADY_MS + 1000 && s.dueAt < signalAt);
   const inWindow = samples.filter((s) => s.dueAt >= signalAt && s.dueAt < windowEnd);
   const lat = (list: PacedSample[]) => list.map((s) => s.latencyMs);
@@ -142,7 +152,7 @@ async function measureRestart(t: RollingTarget, mode: 'keep-alive' | 'new', rest
     windowMs: windowEnd - signalAt,
     requests: samples.length,
     failed: samples.filter((s) => s.latencyMs === null || s.outcome !== '200').length,
-    slowest: slowest.map((s) => ({ atMs: Math.round(s.dueAt - signalAt), ms: Number((s.latencyMs ?? -1).toFixed(1)), by: s.latencyMs === null ? 'failed' : s.pid !== null && old.has(s.pid) ? 'old' : 'new' })),
+    slowest: slowest.map((s) => ({ atMs: Math.round(s.dueAt - signalAt), ms: Number((s.latencyMs ?? -1).toFixed(1)), lagMs: Number(s.clientLagMs.toFixed(1)), by: s.latencyMs === null ? 'failed' : s.pid !== null && old.has(s.pid) ? 'old' : 'new' })),
   };
 }
 
@@ -160,7 +170,7 @@ export async function runRolling({ repeat, copArgs, progress }: { repeat: number
         for (let i = 1; i <= repeat; i++) {
           const row = await measureRestart(t, mode, i);
           rows.push(row);
-          progress(`rolling: ${t.name} ${mode} #${i}: steady p99 ${row.steadyP99Ms?.toFixed(1)} ms, window p99 ${row.windowP99Ms?.toFixed(1)} max ${row.windowMaxMs?.toFixed(1)} ms over ${row.windowMs.toFixed(0)} ms, ${row.failed} failed; slowest ${row.slowest.map((s) => `${s.ms}@+${s.atMs}(${s.by})`).join(' ')}`);
+          progress(`rolling: ${t.name} ${mode} #${i}: steady p99 ${row.steadyP99Ms?.toFixed(1)} ms, window p99 ${row.windowP99Ms?.toFixed(1)} max ${row.windowMaxMs?.toFixed(1)} ms over ${row.windowMs.toFixed(0)} ms, ${row.failed} failed; slowest ${row.slowest.map((s) => `${s.ms}@+${s.atMs}(${s.by}, client late ${s.lagMs})`).join(' ')}`);
         }
       }
     } finally {
