@@ -58,14 +58,21 @@ export function fillSlots(state: SupervisorState, ctx: DecideContext, actions: A
   return ensureStandby(next, ctx, actions);
 }
 
+/** The timer after which the standby a rolling restart held back may start. */
+export const STANDBY_SETTLE_TIMER = 'standby-settle';
+/** How long after a rolling restart's last successor became ready its fresh standby boots (`standbySettleMs`). */
+export const STANDBY_SETTLE_MS = 1000;
+
 /**
  * Starts the pool's one warm standby once a server serves, when configured and none exists; not during
- * a rolling restart, nor while a slot's old server still drains (its successor has just taken its
- * load cold: a process booting beside it took the CPU it needed, measured 20-60 ms held requests on
- * 2 cores). The standby starts when the last drain ends.
+ * a rolling restart, nor while a slot's old server still drains, nor within `standbySettleMs` of the
+ * roll's end. The successors have just taken the load cold (their JIT still compiling the request
+ * path): a process booting beside them on the same cores took the CPU they needed, measured 20-60 ms
+ * held requests on 2 cores. The standby starts when the last drain has ended and the settle time passed.
  */
 export function ensureStandby(state: SupervisorState, ctx: DecideContext, actions: Action[]): SupervisorState {
   if (!ctx.standby || state.goal !== 'run' || state.rolling !== null) return state;
+  if (state.standbyNotBefore !== null && ctx.now < state.standbyNotBefore) return state;
   if (state.procs.some((p) => p.role === 'draining' && p.slot !== null)) return state;
   if (state.procs.some((p) => p.role === 'standby') || !state.procs.some((p) => p.role === 'serving')) return state;
   if (state.slots.every((s) => s.stayDown !== null)) return state;
@@ -97,7 +104,8 @@ export function advanceRolling(state: SupervisorState, ctx: DecideContext, actio
   next = { ...next, rolling: { pending } };
   if (pending.length === 0 && starting() === 0) {
     actions.push(log('info', 'server.restart-done', { size: next.size }));
-    next = ensureStandby({ ...next, rolling: null }, ctx, actions);
+    if (ctx.standby && ctx.standbySettleMs > 0) actions.push({ type: 'arm', name: STANDBY_SETTLE_TIMER, ms: ctx.standbySettleMs });
+    next = ensureStandby({ ...next, rolling: null, standbyNotBefore: ctx.now + ctx.standbySettleMs }, ctx, actions);
   }
   return next;
 }

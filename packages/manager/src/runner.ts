@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { goMessage, parseServerMessage, poolMessage, readStat, sendSignal, signalServerGroup, tierEnv, type DrainReport, type Log, type Outage, type ServerMessage, type TripodConfig } from '@tripod/core';
 import { judgeMemory, readRss } from './memory.js';
+import { STANDBY_SETTLE_MS } from './pool.js';
 import { decide, INITIAL_STATE, type Action, type DecideContext, type SupervisorEvent, type SupervisorState } from './supervisor.js';
 
 /** How often the memory limit samples each serving server's RSS. */
@@ -102,6 +103,7 @@ export class ServerRunner {
       standby: config.standby,
       restartBatch: config.restartBatch,
       minUptimeMs: config.minUptimeMs,
+      standbySettleMs: STANDBY_SETTLE_MS,
     };
     const wasServing = this.isServing;
     const { state, actions } = decide(this.current, event, ctx);

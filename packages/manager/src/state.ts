@@ -53,6 +53,8 @@ export interface SupervisorState {
   readonly slots: readonly SlotState[];
   readonly procs: readonly ServerProc[];
   readonly rolling: Rolling | null;
+  /** No standby starts before this time (ms): the servers a rolling restart just started are settling. */
+  readonly standbyNotBefore: number | null;
   /** Crash restarts over every slot. */
   readonly restarts: number;
   readonly lastExit: LastExit | null;
@@ -103,6 +105,8 @@ export interface DecideContext {
   readonly restartBatch: number;
   /** A server that served at least this long before it died is replaced at once, whatever came before. */
   readonly minUptimeMs: number;
+  /** After a rolling restart, the fresh standby boots this long after the last successor became ready. */
+  readonly standbySettleMs: number;
 }
 
 export interface Decision {
@@ -116,6 +120,7 @@ export const INITIAL_STATE: SupervisorState = Object.freeze({
   slots: [],
   procs: [],
   rolling: null,
+  standbyNotBefore: null,
   restarts: 0,
   lastExit: null,
   exitsByCause: {},

@@ -3,7 +3,7 @@
 // supervised on its own (its restart policy over its own deaths); one warm standby serves them all.
 import { decideRestart, trimDeaths, type Death } from '@tripod/core';
 import {
-  advanceRolling, backoffTimer, drain, drainTimer, ensureStandby, fillSlots, inSlot, launchTimer, log, replaceProc, replaceSlot, startFor, withSize,
+  advanceRolling, backoffTimer, STANDBY_SETTLE_TIMER, drain, drainTimer, ensureStandby, fillSlots, inSlot, launchTimer, log, replaceProc, replaceSlot, startFor, withSize,
 } from './pool.js';
 import type { Action, DecideContext, Decision, ServerProc, SlotState, SupervisorEvent, SupervisorState } from './state.js';
 
@@ -81,6 +81,7 @@ function afterCrash(state: SupervisorState, proc: ServerProc, exit: { code: numb
 }
 
 function onTimer(state: SupervisorState, name: string, ctx: DecideContext, actions: Action[]): SupervisorState {
+  if (name === STANDBY_SETTLE_TIMER) return ensureStandby({ ...state, standbyNotBefore: null }, ctx, actions);
   const [kind, idText] = name.split(':');
   const n = Number(idText);
   if (kind === 'backoff') {

@@ -7,7 +7,7 @@ const phaseOf = (s: SupervisorState) => slotPhaseOf(s, 0);
 import { decide, INITIAL_STATE, type DecideContext, type SupervisorEvent, type SupervisorState } from '../src/supervisor.js';
 
 const ctx = (now: number): DecideContext => ({
-  now, random: 0.5, launchTimeoutMs: 10_000, drainTimeoutMs: 5000, killGraceMs: 1000, policy: { ...DEFAULT_RESTART_POLICY, jitter: 0 }, standby: false, restartBatch: 1, minUptimeMs: 1000,
+  now, random: 0.5, launchTimeoutMs: 10_000, drainTimeoutMs: 5000, killGraceMs: 1000, policy: { ...DEFAULT_RESTART_POLICY, jitter: 0 }, standby: false, restartBatch: 1, minUptimeMs: 1000, standbySettleMs: 0,
 });
 
 function feed(state: SupervisorState, events: SupervisorEvent[], at = 0): SupervisorState {

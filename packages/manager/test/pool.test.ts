@@ -6,7 +6,7 @@ import { decide, INITIAL_STATE, type Action, type DecideContext, type Supervisor
 
 const ctx = (now: number, over: Partial<DecideContext> = {}): DecideContext => ({
   now, random: 0.5, launchTimeoutMs: 10_000, drainTimeoutMs: 5000, killGraceMs: 1000,
-  policy: { ...DEFAULT_RESTART_POLICY, jitter: 0 }, standby: true, restartBatch: 1, minUptimeMs: 1000, ...over,
+  policy: { ...DEFAULT_RESTART_POLICY, jitter: 0 }, standby: true, restartBatch: 1, minUptimeMs: 1000, standbySettleMs: 0, ...over,
 });
 
 /** A small world: feeds events, answers every spawn with a pid (id + 100) at once, records actions. */
@@ -175,4 +175,22 @@ test('several servers killed at once: the standby takes one slot, new processes 
   assert.deepEqual(of(acts, 'spawn').filter((a) => !a.standby).map((a) => a.slot).sort(), [2, 3]);
   assert.equal(of(acts, 'arm').filter((a) => a.name.startsWith('backoff')).length, 0);
   assert.equal(slotPhaseOf(w.state, 1), 'serving');
+});
+
+test('after a rolling restart the fresh standby waits standbySettleMs past the roll, and for the last drain', () => {
+  const w = servingPool(1, { standbySettleMs: 1000 });
+  const old = w.pid(0)!;
+  w.send(1000, { type: 'restart' });
+  const done = w.send(1100, { type: 'ready', pid: w.pid(0, 'starting')! });
+  assert.equal(w.state.rolling, null, 'done');
+  assert.deepEqual(of(done, 'arm').filter((a) => a.name === 'standby-settle').map((a) => a.ms), [1000]);
+  assert.equal(of(w.send(1200, { type: 'exited', pid: old, code: 0, signal: null }), 'spawn').length, 0, 'the last drain ended, but the successor settles');
+  assert.equal(of(w.send(2100, { type: 'timer', name: 'standby-settle' }), 'spawn').filter((a) => a.standby).length, 1, 'then the standby boots');
+
+  const slow = servingPool(1, { standbySettleMs: 1000 });
+  const slowOld = slow.pid(0)!;
+  slow.send(1000, { type: 'restart' });
+  slow.send(1100, { type: 'ready', pid: slow.pid(0, 'starting')! });
+  assert.equal(of(slow.send(2100, { type: 'timer', name: 'standby-settle' }), 'spawn').length, 0, 'settled, but the old server still drains');
+  assert.equal(of(slow.send(3000, { type: 'exited', pid: slowOld, code: 0, signal: null }), 'spawn').filter((a) => a.standby).length, 1, 'the standby boots when the drain ends');
 });

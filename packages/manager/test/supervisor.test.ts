@@ -12,7 +12,7 @@ const ctx = (now: number, random = 0.5, standby = false): DecideContext => ({
   policy: { ...DEFAULT_RESTART_POLICY, jitter: 0 },
   standby,
   restartBatch: 1,
-  minUptimeMs: 1000,
+  minUptimeMs: 1000, standbySettleMs: 0,
 });
 
 /** Feeds events in order; returns the final state and every action, with the clock at `now`. */
