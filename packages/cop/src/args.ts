@@ -5,7 +5,7 @@
 // configuration yargs hands it: the same argv yargs returns. Anything else (--help, an unknown
 // option, a word that is no option, a parse error) goes to yargs, which prints and exits as always.
 import parser from 'yargs-parser';
-import { yargsConfigOptions } from '@tripod/core';
+import { yargsConfigOptions } from '@tripod/core/config/cli';
 
 type OptionType = 'string' | 'number' | 'array' | 'boolean';
 interface CopOption {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // tripod-cop: see README "tripod-cop" for its interface, signals and exit codes.
-import { configFromArgv, runMain } from '@tripod/core';
+import { runMain } from '@tripod/core/cli-main';
+import { configFromArgv } from '@tripod/core/config/cli';
 import { parseCopArgs } from './args.js';
 import { runCop } from './main.js';
 
