@@ -1,4 +1,4 @@
-// The cop imports @tripod/core module by module ('@tripod/core/log/logger'), never
+// The cop and the manager import @tripod/core module by module ('@tripod/core/log/logger'), never
 // through its barrel: the barrel evaluates every core module (the server's liveness, exec mode, the
 // HTTP client, metrics…), and each one loaded stays in a supervision tier's memory (docs/memory.md).
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../helpers/instance.js';
 
-for (const tier of ['cop']) {
+for (const tier of ['cop', 'manager']) {
   test(`${tier}: no source file imports the @tripod/core barrel`, () => {
     const dir = join(ROOT, 'packages', tier, 'src');
     const files = readdirSync(dir).filter((name) => name.endsWith('.ts'));
