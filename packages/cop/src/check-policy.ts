@@ -1,6 +1,8 @@
 // The cop's check decisions, pure: what the lock files and heartbeats showed → what to do. The server
 // is judged on its progress (server-liveness.ts), the manager on its ping.
-import type { LivenessReport, PingReply, ProbeResult } from '@tripod/core';
+import type { ProbeResult } from '@tripod/core/heartbeat';
+import type { PingReply } from '@tripod/core/wire/control';
+import type { LivenessReport } from '@tripod/core/wire/liveness';
 import { freshWatch, INITIAL_SERVER_WATCH, judgeServer, type LivenessPolicy, type ServerWatch } from './server-liveness.js';
 
 export interface TierWatch {

@@ -1,11 +1,14 @@
 // cop-status.json: the cop's own view (manager starts, kills, heartbeat round trips, reloads), written
 // atomically after each check cycle so `tripod status` and metrics can read it without asking anyone.
 // The document's shape is core's wire/cop-status.ts contract; the cop keeps a mutable copy of it.
-import { initialCopStatus, writeJsonAtomic, type CopStatus, type LivenessReport, type ProbeResult, type ServerLivenessView, type SlotLivenessView } from '@tripod/core';
+import type { ProbeResult } from '@tripod/core/heartbeat';
+import { writeJsonAtomic } from '@tripod/core/status-file';
+import { initialCopStatus, type CopStatus, type ServerLivenessView, type SlotLivenessView } from '@tripod/core/wire/cop-status';
+import type { LivenessReport } from '@tripod/core/wire/liveness';
 import type { CheckState } from './check-policy.js';
 import type { ServerWatch } from './server-liveness.js';
 
-export type { ReloadReport } from '@tripod/core';
+export type { ReloadReport } from '@tripod/core/wire/cop-status';
 
 /** The document as the cop updates it in place. */
 export type CopStatusState = { -readonly [K in Exclude<keyof CopStatus, 'kills'>]: CopStatus[K] } & { kills: Record<string, Record<string, number>> };

@@ -3,10 +3,17 @@
 // (what the checks showed), manager-life.ts (deaths, backoff, adoption), stray-triage.ts (strays),
 // cycle-gate.ts (one cycle at a time). This file gathers observations and performs the actions.
 import type { ChildProcess } from 'node:child_process';
-import {
-  describeProcess, findLockHolder, findSlotHolders, isInstanceTier, isKeeper, livenessSocketPath, probeHeartbeat, probeKeeper, probeLiveness, sweepLivenessSockets,
-  type Log, type RuntimePaths, type TripodConfig,
-} from '@tripod/core';
+import type { TripodConfig } from '@tripod/core/config/config';
+import { isKeeper, probeKeeper } from '@tripod/core/exec/keeper-socket';
+import { probeHeartbeat } from '@tripod/core/heartbeat';
+import { probeLiveness } from '@tripod/core/liveness/probe';
+import { livenessSocketPath, sweepLivenessSockets } from '@tripod/core/liveness/socket-path';
+import { findLockHolder } from '@tripod/core/lock/probe';
+import type { Log } from '@tripod/core/log/logger';
+import type { RuntimePaths } from '@tripod/core/paths';
+import { findSlotHolders } from '@tripod/core/pool/slot-locks';
+import { describeProcess } from '@tripod/core/proc/read';
+import { isInstanceTier } from '@tripod/core/proc/scan';
 import { countKill, newCopStatus, serverView, slotViews, writeCopStatus, type CopStatusState } from './cop-status.js';
 import { decideCheck, holderToken, INITIAL_CHECK_STATE, keeperAnswer, poolAnswer, type CheckAction, type CheckState } from './check-policy.js';
 import { holderLivenessMs } from './server-liveness.js';

@@ -1,8 +1,15 @@
 // tripod-cop: hold cop.lock, own the listening sockets, start and watch the manager and the server.
-import {
-  EXIT, TripodError, acquireLock, checkDirOwnership, checkRuntimeDir, createLog, findLockHolder, instanceIdFor, isInstanceTier, isTripodError,
-  readProcLocks, runtimePaths, type HeldLock, type TripodConfig,
-} from '@tripod/core';
+import type { TripodConfig } from '@tripod/core/config/config';
+import { TripodError, isTripodError } from '@tripod/core/errors';
+import { EXIT } from '@tripod/core/exit-codes';
+import { instanceIdFor } from '@tripod/core/instance';
+import { acquireLock, type HeldLock } from '@tripod/core/lock/lockfile';
+import { findLockHolder } from '@tripod/core/lock/probe';
+import { checkDirOwnership, checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
+import { createLog } from '@tripod/core/log/logger';
+import { runtimePaths } from '@tripod/core/paths';
+import { readProcLocks } from '@tripod/core/proc/read';
+import { isInstanceTier } from '@tripod/core/proc/scan';
 import { Cop } from './cop.js';
 import { acceptedOwners, prepareForServiceUser, serviceUserOf } from './service-user.js';
 import { handleSignals } from './signals.js';

@@ -11,7 +11,7 @@
 // "tally, backoff": the death joins the last 32, core's restart policy says after how long the next
 // manager may start; "re-check": a check cycle is asked for after that delay. A requested exit (the
 // instance is stopping) is logged and nothing else.
-import { decideRestart, type Death, type RestartPolicy } from '@tripod/core';
+import { decideRestart, type Death, type RestartPolicy } from '@tripod/core/policy/restart-policy';
 
 export interface WatchedManager {
   readonly pid: number;

@@ -1,6 +1,9 @@
 // Starting the manager: its own process group, the listening fds at 3, 4, …, the instance's environment.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolveServiceUser, tierArgv, tierEnv, type TripodConfig } from '@tripod/core';
+import { tierArgv } from '@tripod/core/binaries';
+import type { TripodConfig } from '@tripod/core/config/config';
+import { resolveServiceUser } from '@tripod/core/config/service-user';
+import { tierEnv } from '@tripod/core/instance';
 
 /** Spawns tripod-manager with the bound listener fds (as the service user with `--user`); the caller watches its exit. */
 export function spawnManager(config: TripodConfig, instance: string, fds: readonly number[]): ChildProcess {

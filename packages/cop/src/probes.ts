@@ -1,7 +1,9 @@
 // The cop's two heartbeats: a ping over the manager's control socket (its reply is core's wire
 // contract), and (from core) a real HTTP request through the listening socket to the synthetic path.
 // Also the one request the cop makes of the manager: replace a server it is about to kill.
-import { controlCall, parseAcceptedReply, parsePingReply, type PingReply, type ProbeResult } from '@tripod/core';
+import { controlCall } from '@tripod/core/control/client';
+import type { ProbeResult } from '@tripod/core/heartbeat';
+import { parseAcceptedReply, parsePingReply, type PingReply } from '@tripod/core/wire/control';
 
 /** Pings the manager; resolves with its reply or the reason it failed (a reply off the contract is a failure). */
 export async function pingManager(socketPath: string, timeoutMs: number): Promise<ProbeResult<PingReply>> {

@@ -1,6 +1,11 @@
 // SIGHUP: reload the configuration from its sources, apply what can change live, hand the result to
 // the manager, and report which changes need a restart (in cop-status.json and the log).
-import { controlCall, diffConfig, parseReloadReply, type Log, type RuntimePaths, type TripodConfig } from '@tripod/core';
+import type { TripodConfig } from '@tripod/core/config/config';
+import { diffConfig } from '@tripod/core/config/diff';
+import { controlCall } from '@tripod/core/control/client';
+import type { Log } from '@tripod/core/log/logger';
+import type { RuntimePaths } from '@tripod/core/paths';
+import { parseReloadReply } from '@tripod/core/wire/control';
 import type { ReloadReport } from './cop-status.js';
 import type { Cop } from './cop.js';
 

@@ -2,7 +2,8 @@
 // memory by a thread that does not wait in the request queue) and the HTTP heartbeat through the
 // listening port in, a verdict and at most one kill out. A server is wedged when its main thread makes
 // no progress, not when a probe is slow: overload is never a reason to kill by default.
-import type { LivenessReport, ProbeResult } from '@tripod/core';
+import type { ProbeResult } from '@tripod/core/heartbeat';
+import type { LivenessReport } from '@tripod/core/wire/liveness';
 
 /** What the cop concludes about the server holding server.lock. */
 export type ServerVerdict =

@@ -1,7 +1,11 @@
 // `--user`: the cop stays root (it binds the listeners, holds cop.lock, supervises); the manager and
 // the server run as the service user, in a runtime directory that belongs to that user.
 import { chownSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
-import { TripodError, findLockHolder, resolveServiceUser, type RuntimePaths, type ServiceUser, type TripodConfig } from '@tripod/core';
+import type { TripodConfig } from '@tripod/core/config/config';
+import { resolveServiceUser, type ServiceUser } from '@tripod/core/config/service-user';
+import { TripodError } from '@tripod/core/errors';
+import { findLockHolder } from '@tripod/core/lock/probe';
+import type { RuntimePaths } from '@tripod/core/paths';
 
 /** The service user of `config`, or null when the tiers run as the cop's own user. Throws unless started as root. */
 export function serviceUserOf(config: TripodConfig): ServiceUser | null {

@@ -2,7 +2,13 @@
 // SIGTERM/SIGINT: graceful stop of the whole instance (a repeat is logged, never fatal).
 // SIGUSR1: graceful server restart over the control socket, or SIGUSR1 to the verified manager when
 // the socket does not answer. SIGHUP: reopen the log and reload the configuration.
-import { controlRequest, findLockHolder, isInstanceTier, sendSignal, type Log, type RuntimePaths, type TripodConfig } from '@tripod/core';
+import type { TripodConfig } from '@tripod/core/config/config';
+import { controlRequest } from '@tripod/core/control/client';
+import { sendSignal } from '@tripod/core/kill/signal';
+import { findLockHolder } from '@tripod/core/lock/probe';
+import type { Log } from '@tripod/core/log/logger';
+import type { RuntimePaths } from '@tripod/core/paths';
+import { isInstanceTier } from '@tripod/core/proc/scan';
 import type { Cop } from './cop.js';
 import { reloadCop } from './reload.js';
 

@@ -1,7 +1,12 @@
 // The cop owns the listening sockets: bind only (Node's cluster module does the same), never listen
 // or accept; the fds go to the manager and on to every server.
 import { isIP } from 'node:net';
-import { TripodError, bindServerHandle, findPortHolders, readListenRows, wrapServerHandle, type Listener, type ListenRow } from '@tripod/core';
+import type { Listener } from '@tripod/core/config/config';
+import { TripodError } from '@tripod/core/errors';
+import { bindServerHandle, wrapServerHandle } from '@tripod/core/net/server-handle';
+import type { ListenRow } from '@tripod/core/proc/net-tcp';
+import { findPortHolders } from '@tripod/core/proc/port-holders';
+import { readListenRows } from '@tripod/core/proc/read';
 
 export interface BoundListener {
   readonly listener: Listener;

@@ -12,7 +12,8 @@
 //
 // A kill waits for the stray to be gone; a background drain does not (the next manager starts at once).
 // Kills at manager start are counted in cop-status.json (kills.<tier>.stray).
-import type { Tier, TripodConfig } from '@tripod/core';
+import type { TripodConfig } from '@tripod/core/config/config';
+import type { Tier } from '@tripod/core/paths';
 
 export type StrayMoment = 'cop-start' | 'manager-start' | 'instance-stop';
 

@@ -1,6 +1,13 @@
 // Killing tiers of this instance: identity by environment + (pid, starttime), never by name. What to do
 // with each stray is stray-triage.ts's decision; this file carries it out.
-import { identify, isInstanceTier, readStat, realKillDeps, safeKill, scanInstance, sendSignal, withoutKept, type Log, type SafeKillOutcome, type Tier } from '@tripod/core';
+import { realKillDeps } from '@tripod/core/kill/real-deps';
+import { safeKill, type SafeKillOutcome } from '@tripod/core/kill/safe-kill';
+import { sendSignal } from '@tripod/core/kill/signal';
+import type { Log } from '@tripod/core/log/logger';
+import type { Tier } from '@tripod/core/paths';
+import { identify } from '@tripod/core/proc/identity';
+import { readStat } from '@tripod/core/proc/read';
+import { isInstanceTier, scanInstance, withoutKept } from '@tripod/core/proc/scan';
 import { triageStray, type Stray, type TriageContext } from './stray-triage.js';
 
 export interface KillSettings {

@@ -1,10 +1,14 @@
 // The cop under systemd: sd_notify (READY=1 once a server answers, WATCHDOG=1 after each check cycle,
 // STATUS=, RELOADING=1 and STOPPING=1) and socket activation (listeners from LISTEN_FDS instead of
 // binding). Without NOTIFY_SOCKET and LISTEN_PID every part of this is a no-op.
-import {
-  createNotifier, decideNotify, INITIAL_SERVICE_STATUS, matchListeners, NOTIFY_RUN_TIMEOUT_MS, takeListenFds, takeNotifyEnv,
-  type Log, type NotifyAction, type PassedFd, type PassedSocket, type ServiceEvent, type TripodConfig,
-} from '@tripod/core';
+import type { TripodConfig } from '@tripod/core/config/config';
+import type { Log } from '@tripod/core/log/logger';
+import { takeListenFds, type PassedFd } from '@tripod/core/systemd/listen-fds';
+import { matchListeners, type PassedSocket } from '@tripod/core/systemd/listen-match';
+import { createNotifier } from '@tripod/core/systemd/notify';
+import { takeNotifyEnv } from '@tripod/core/systemd/notify-env';
+import { NOTIFY_RUN_TIMEOUT_MS } from '@tripod/core/systemd/notify-transport';
+import { decideNotify, INITIAL_SERVICE_STATUS, type NotifyAction, type ServiceEvent } from '@tripod/core/systemd/service-status';
 import type { CopEvents } from './cop.js';
 import { openPassedListener, type BoundListener } from './sockets.js';
 

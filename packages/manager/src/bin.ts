@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // tripod-manager: see README "tripod-manager" for its interface, signals and exit codes.
-import { configFromArgv, parseInternalArgs, runMain } from '@tripod/core';
+import { runMain } from '@tripod/core/cli-main';
+import { configFromArgv } from '@tripod/core/config/cli';
+import { parseInternalArgs } from '@tripod/core/config/internal-args';
 import { runManager } from './main.js';
 
 runMain('tripod-manager', async () => {

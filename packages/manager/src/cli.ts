@@ -1,7 +1,7 @@
 // The manager's full command line, for people (the cop uses the internal form).
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { yargsConfigOptions } from '@tripod/core';
+import { yargsConfigOptions } from '@tripod/core/config/cli';
 
 export async function parseManagerArgs(argv: string[]): Promise<Record<string, unknown>> {
   return yargs(hideBin(argv))

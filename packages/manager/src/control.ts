@@ -1,6 +1,9 @@
 // The manager's control-socket commands.
 // The request and reply shapes are core's wire/control.ts contract.
-import { TripodError, type AcceptedReply, type ControlCommand, type ControlHandler, type ManagerStatus, type PingReply, type ReloadReply, type ScaleReply } from '@tripod/core';
+import type { ControlHandler } from '@tripod/core/control/server';
+import { TripodError } from '@tripod/core/errors';
+import type { AcceptedReply, ControlCommand, PingReply, ReloadReply, ScaleReply } from '@tripod/core/wire/control';
+import type { ManagerStatus } from '@tripod/core/wire/manager-status';
 import type { SupervisorEvent } from './supervisor.js';
 
 export interface ControlTarget {

@@ -2,10 +2,18 @@
 // runManager is the list of steps; each step below is one concern.
 import { rmSync } from 'node:fs';
 import type { Server } from 'node:net';
-import {
-  EXIT, acquireLock, checkRuntimeDir, createLog, instanceIdFor, runtimePaths, serveControl, tierBinary, validateConfig, writeJsonAtomic,
-  type HeldLock, type Log, type ReloadReply, type RuntimePaths, type TripodConfig,
-} from '@tripod/core';
+import { tierBinary } from '@tripod/core/binaries';
+import type { TripodConfig } from '@tripod/core/config/config';
+import { validateConfig } from '@tripod/core/config/validate';
+import { serveControl } from '@tripod/core/control/server';
+import { EXIT } from '@tripod/core/exit-codes';
+import { instanceIdFor } from '@tripod/core/instance';
+import { acquireLock, type HeldLock } from '@tripod/core/lock/lockfile';
+import { checkRuntimeDir } from '@tripod/core/lock/runtime-dir';
+import { createLog, type Log } from '@tripod/core/log/logger';
+import { runtimePaths, type RuntimePaths } from '@tripod/core/paths';
+import { writeJsonAtomic } from '@tripod/core/status-file';
+import type { ReloadReply } from '@tripod/core/wire/control';
 import { controlHandler } from './control.js';
 import { drainOrphan, findOrphanServers, type Orphan } from './orphans.js';
 import { ServerRunner } from './runner.js';

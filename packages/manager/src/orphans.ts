@@ -1,6 +1,13 @@
 // Servers a previous manager left serving: found at start, each drained once our own server of its
 // slot is ready (so the manager's death costs no capacity and fails no request).
-import { findLockHolder, identify, isInstanceTier, listSlotLocks, realKillDeps, safeKill, type Log, type ProcessIdentity, type TripodConfig } from '@tripod/core';
+import type { TripodConfig } from '@tripod/core/config/config';
+import { realKillDeps } from '@tripod/core/kill/real-deps';
+import { safeKill } from '@tripod/core/kill/safe-kill';
+import { findLockHolder } from '@tripod/core/lock/probe';
+import type { Log } from '@tripod/core/log/logger';
+import { listSlotLocks } from '@tripod/core/pool/slot-locks';
+import { identify, type ProcessIdentity } from '@tripod/core/proc/identity';
+import { isInstanceTier } from '@tripod/core/proc/scan';
 
 export interface Orphan {
   readonly slot: number;

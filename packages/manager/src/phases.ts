@@ -1,7 +1,7 @@
 // The supervisor's named states, derived from its state (never stored beside it, so they cannot
 // disagree), and the state × event table decide() follows for each slot; test/phases.test.ts checks
 // one against the other. The pool's state summarises its slots' states.
-import { SLOT_PHASES, type PoolPhase, type SlotPhase } from '@tripod/core';
+import { SLOT_PHASES, type PoolPhase, type SlotPhase } from '@tripod/core/wire/manager-status';
 import type { SupervisorState } from './state.js';
 
 /**

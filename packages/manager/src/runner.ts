@@ -1,7 +1,14 @@
 // Carries out the supervisor's actions: spawns servers with the inherited listening fds, signals them,
 // arms timers, and feeds their exits and IPC messages back as events.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { goMessage, parseServerMessage, poolMessage, readStat, sendSignal, signalServerGroup, tierEnv, type DrainReport, type Log, type Outage, type ServerMessage, type TripodConfig } from '@tripod/core';
+import type { TripodConfig } from '@tripod/core/config/config';
+import { tierEnv } from '@tripod/core/instance';
+import { signalServerGroup } from '@tripod/core/kill/group';
+import { sendSignal } from '@tripod/core/kill/signal';
+import type { Log } from '@tripod/core/log/logger';
+import { readStat } from '@tripod/core/proc/read';
+import type { DrainReport, Outage } from '@tripod/core/wire/manager-status';
+import { goMessage, parseServerMessage, poolMessage, type ServerMessage } from '@tripod/core/wire/server-ipc';
 import { judgeMemory, readRss } from './memory.js';
 import { STANDBY_SETTLE_MS } from './pool.js';
 import { decide, INITIAL_STATE, type Action, type DecideContext, type SupervisorEvent, type SupervisorState } from './supervisor.js';

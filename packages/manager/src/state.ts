@@ -1,6 +1,6 @@
 // The manager's supervision state, events and actions: the vocabulary of supervisor.ts.
 // A pool of `size` slots, each served by one server; one warm standby serves the whole pool.
-import type { Death, RestartPolicy } from '@tripod/core';
+import type { Death, RestartPolicy } from '@tripod/core/policy/restart-policy';
 
 export type Role = 'standby' | 'starting' | 'serving' | 'draining';
 

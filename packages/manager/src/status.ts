@@ -1,6 +1,9 @@
 // The manager's view of the instance, as the control socket and status.json give it.
 // The document's shape is core's wire/manager-status.ts contract.
-import { MANAGER_STATUS_VERSION, cachedQueueDepths, serverLockName, type ManagerStatus, type PingReply, type SlotStatus } from '@tripod/core';
+import { serverLockName } from '@tripod/core/pool/slots';
+import { cachedQueueDepths } from '@tripod/core/queue';
+import type { PingReply } from '@tripod/core/wire/control';
+import { MANAGER_STATUS_VERSION, type ManagerStatus, type SlotStatus } from '@tripod/core/wire/manager-status';
 import { poolPhaseOf, slotPhaseOf } from './phases.js';
 import type { ServerRunner } from './runner.js';
 

@@ -1,7 +1,7 @@
 // The manager's supervision logic, pure: decide(state, event, context) → { state, actions }.
 // No processes, timers or clocks here; the runner carries the actions out. Each slot of the pool is
 // supervised on its own (its restart policy over its own deaths); one warm standby serves them all.
-import { decideRestart, trimDeaths, type Death } from '@tripod/core';
+import { decideRestart, trimDeaths, type Death } from '@tripod/core/policy/restart-policy';
 import {
   advanceRolling, backoffTimer, STANDBY_SETTLE_TIMER, drain, drainTimer, ensureStandby, fillSlots, inSlot, launchTimer, log, replaceProc, replaceSlot, startFor, withSize,
 } from './pool.js';
