@@ -21,8 +21,9 @@ export const COP_OPTIONS: Readonly<Record<string, CopOption>> = {
   'unsafe-drop-sockets': { type: 'boolean', default: false, hidden: true, describe: 'test only: break invariant 2 on purpose' },
 };
 
-// `tripod-cop [options] -- PROGRAM ARGS…`: everything after `--` is exec mode's argv.
-const PARSER_CONFIGURATION = { 'populate--': true } as const;
+// `tripod-cop [options] -- PROGRAM ARGS…`: everything after `--` is exec mode's argv, word for word:
+// yargs would otherwise turn a word that looks like a number into one (`0x10` → 16, `007` → 7).
+const PARSER_CONFIGURATION = { 'populate--': true, 'parse-positional-numbers': false } as const;
 // The option yargs adds itself (`.version(false)` drops the other one).
 const HELP = 'help';
 
@@ -38,7 +39,7 @@ export function parsePlainArgs(args: readonly string[]): Record<string, unknown>
   const parsed = parser.detailed([...args], {
     ...byType,
     default: defaults,
-    configuration: { 'parse-positional-numbers': false, ...PARSER_CONFIGURATION },
+    configuration: PARSER_CONFIGURATION,
   });
   if (parsed.error) return null;
   const argv = parsed.argv as Record<string, unknown> & { _: unknown[] };
@@ -49,12 +50,6 @@ export function parsePlainArgs(args: readonly string[]): Record<string, unknown>
     for (const alias of parsed.aliases[key] ?? []) known.add(alias);
   }
   if (Object.keys(argv).some((key) => !known.has(key))) return null;
-  // yargs' one step after parsing (its parse-positional-numbers default): a word after `--` that
-  // looks like a number and whose integer part is safe becomes a number.
-  const rest = argv['--'];
-  if (Array.isArray(rest)) {
-    argv['--'] = rest.map((word: unknown) => (parser.looksLikeNumber(word as string) && Number.isSafeInteger(Math.floor(parseFloat(`${word}`))) ? Number(word) : word));
-  }
   return argv;
 }
 

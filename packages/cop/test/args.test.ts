@@ -64,3 +64,10 @@ for (const [args, message] of FOR_YARGS) {
     }
   });
 }
+
+test('the words after -- reach the program as written, numbers included (both readings)', async () => {
+  const args = ['--', 'prog', '0x10', '007', '1e3', '-1', '99999999999999999999'];
+  const words = args.slice(1);
+  assert.deepEqual(parsePlainArgs(args)?.['--'], words);
+  assert.deepEqual((await viaYargs(args) as Record<string, unknown>)['--'], words);
+});
