@@ -4,14 +4,12 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULTS, TIERS, findLockHolder, freePort, instanceGone, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, scanInstance, servingPid, waitFor, type Tier } from '@tripod/core';
+import { DEFAULTS, TIERS, tierArgv, findLockHolder, freePort, instanceGone, instanceIdFor, parseManagerStatus, readDocument, runtimePaths, scanInstance, servingPid, waitFor, type Tier } from '@tripod/core';
 import { cleanEnv } from './env.js';
 import type { Injected, TripodTarget } from './model.js';
 import { ageMs, isAlive } from './proc.js';
 import { parseLogEvents } from './timeline.js';
 
-const ROOT = new URL('../../../../', import.meta.url).pathname;
-const COP_BIN = join(ROOT, 'packages/cop/dist/src/bin.js');
 /** The bench application, compiled beside this file (tripod-server loads it with --app). */
 export const APP = new URL('../app.js', import.meta.url).pathname;
 
@@ -41,7 +39,8 @@ export async function startTripod(extraArgs: readonly string[] = [], app: string
   const dir = mkdtempSync(join(tmpdir(), 'tripod-bench-'));
   const port = await freePort();
   const out = openSync(join(dir, 'cop-output.log'), 'a');
-  const args = [COP_BIN, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, '--app', app, ...extraArgs];
+  // The cop as every launcher starts it (`tripod start`, the shim, the systemd unit): with its V8 flags.
+  const args = [...tierArgv('cop'), '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, '--app', app, ...extraArgs];
   const cop = spawn(process.execPath, args, { cwd: dir, env: cleanEnv(), stdio: ['ignore', out, out] });
   closeSync(out);
   const paths = runtimePaths(dir);

@@ -8,12 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { startLoad, type Outcome } from '@tripod/chaos';
-import { findLockHolder, freePort, isKeeper, probeKeeper, runtimePaths, scanInstance, instanceIdFor, waitFor } from '@tripod/core';
+import { findLockHolder, freePort, isKeeper, tierArgv, probeKeeper, runtimePaths, scanInstance, instanceIdFor, waitFor } from '@tripod/core';
 import { cleanEnv } from '../lib/env.js';
 import type { Counts, Progress } from '../lib/model.js';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
-const COP_BIN = join(ROOT, 'packages/cop/dist/src/bin.js');
 const FIXTURES = join(ROOT, 'test/fixtures/exec');
 export const GUNICORN = '/usr/bin/gunicorn';
 const GUNICORN_ARGS = ['--workers', '2', '--graceful-timeout', '10', 'wsgi_app:app'];
@@ -77,7 +76,7 @@ async function startTripodExec(): Promise<Subject> {
   const dir = mkdtempSync(join(tmpdir(), 'tripod-bench-exec-'));
   const port = await freePort();
   const out = openSync(join(dir, 'cop-output.log'), 'a');
-  const cop = spawn(process.execPath, [COP_BIN, '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, '--exec-cwd', FIXTURES, '--', GUNICORN, ...GUNICORN_ARGS], { cwd: dir, env: cleanEnv(), stdio: ['ignore', out, out] });
+  const cop = spawn(process.execPath, [...tierArgv('cop'), '--runtime-dir', dir, '--listen', `127.0.0.1:${port}`, '--exec-cwd', FIXTURES, '--', GUNICORN, ...GUNICORN_ARGS], { cwd: dir, env: cleanEnv(), stdio: ['ignore', out, out] });
   closeSync(out);
   const lock = runtimePaths(dir).lockFile('server');
   const master = () => {
