@@ -104,7 +104,7 @@ export function advanceRolling(state: SupervisorState, ctx: DecideContext, actio
   next = { ...next, rolling: { pending } };
   if (pending.length === 0 && starting() === 0) {
     actions.push(log('info', 'server.restart-done', { size: next.size }));
-    if (ctx.standby && ctx.standbySettleMs > 0) actions.push({ type: 'arm', name: STANDBY_SETTLE_TIMER, ms: ctx.standbySettleMs });
+    if (ctx.standbySettleMs > 0) actions.push({ type: 'arm', name: STANDBY_SETTLE_TIMER, ms: ctx.standbySettleMs });
     next = ensureStandby({ ...next, rolling: null, standbyNotBefore: ctx.now + ctx.standbySettleMs }, ctx, actions);
   }
   return next;
