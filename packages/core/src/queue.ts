@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Listener } from './config/config.js';
 import type { ListenRow } from './proc/net-tcp.js';
-import { readListenRows } from './proc/read.js';
+import { readListenRows, type TcpTable } from './proc/read.js';
 import type { ListenerStatus } from './wire/manager-status.js';
 
 
@@ -22,8 +22,18 @@ export function readSomaxconn(): number | null {
   }
 }
 
+/** The /proc/net tables that can hold these listeners' rows. */
+export function tablesFor(listeners: readonly Listener[]): TcpTable[] {
+  const tables = new Set<TcpTable>();
+  for (const l of listeners) {
+    if (l.host === 'localhost') tables.add('tcp').add('tcp6');
+    else tables.add(l.host.includes(':') ? 'tcp6' : 'tcp');
+  }
+  return [...tables];
+}
+
 /** The queue of each configured listener, matched by address and port. */
-export function queueDepths(listeners: readonly Listener[], backlog: number, rows: readonly ListenRow[] = readListenRows(), somaxconn: number | null = readSomaxconn()): ListenerStatus[] {
+export function queueDepths(listeners: readonly Listener[], backlog: number, rows: readonly ListenRow[] = readListenRows(tablesFor(listeners)), somaxconn: number | null = readSomaxconn()): ListenerStatus[] {
   const effective = somaxconn === null ? backlog : Math.min(backlog, somaxconn);
   return listeners.map((l) => {
     const row = rows.find((r) => r.port === l.port && sameAddress(r, l.host));

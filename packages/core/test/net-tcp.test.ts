@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseListenRows } from '../src/proc/net-tcp.js';
+import { readFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { parseListenRows, pastListenRows } from '../src/proc/net-tcp.js';
+import { readListenRows } from '../src/proc/read.js';
+import { tablesFor } from '../src/queue.js';
 
 // Captured on this machine: 127.0.0.1:48835 listening with backlog 7, three clients connected and
 // not accepted; 0.0.0.0:2024 idle; plus the established and TIME_WAIT rows around them.
@@ -71,4 +75,45 @@ test('decodes an IPv4-mapped and a global IPv6 address (each 32-bit word is litt
 test('empty or header-only text gives no rows', () => {
   assert.deepEqual(parseListenRows(''), []);
   assert.deepEqual(parseListenRows(TCP.split('\n')[0]!), []);
+});
+
+test('pastListenRows: true once the last complete row is not LISTEN (the kernel lists listeners first)', () => {
+  const lines = TCP.split('\n');
+  const upTo = (n: number) => lines.slice(0, n).join('\n') + '\n';
+  assert.equal(pastListenRows(''), false);
+  assert.equal(pastListenRows(upTo(1)), false, 'the header alone');
+  assert.equal(pastListenRows(upTo(3)), false, 'two LISTEN rows');
+  assert.equal(pastListenRows(upTo(4)), true, 'then a TIME_WAIT row');
+  assert.equal(pastListenRows(upTo(3) + lines[3]!.slice(0, 20)), false, 'a row cut short does not count');
+});
+
+test('readListenRows reads only as far as the listeners go, and finds what a whole read finds (this kernel orders listeners first)', async () => {
+  const server = createServer((s) => s.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  // Connections, open and closed (TIME_WAIT), so rows of other states follow the listeners.
+  const open: Socket[] = [];
+  for (let i = 0; i < 50; i++) {
+    open.push(await new Promise<Socket>((resolve) => {
+      const c = connect(port, '127.0.0.1', () => resolve(c));
+      c.on('error', () => undefined);
+    }));
+  }
+  try {
+    const whole = ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((p) => parseListenRows(readFileSync(p, 'utf8')));
+    const prefix = readListenRows();
+    const key = (r: { address: string; port: number; inode: number }) => `${r.address}:${r.port}:${r.inode}`;
+    assert.deepEqual(prefix.map(key).sort(), whole.map(key).sort());
+    assert.ok(prefix.some((r) => r.port === port && r.address === '127.0.0.1'), 'our listener is found');
+  } finally {
+    for (const c of open) c.destroy();
+    server.close();
+  }
+});
+
+test('tablesFor: tcp for IPv4 listeners, tcp6 for IPv6 ones, both for localhost', () => {
+  assert.deepEqual(tablesFor([{ host: '127.0.0.1', port: 1 }, { host: '0.0.0.0', port: 2 }]), ['tcp']);
+  assert.deepEqual(tablesFor([{ host: '::1', port: 1 }]), ['tcp6']);
+  assert.deepEqual(tablesFor([{ host: 'localhost', port: 1 }]).sort(), ['tcp', 'tcp6']);
+  assert.deepEqual(tablesFor([{ host: '127.0.0.1', port: 1 }, { host: '::', port: 1 }]).sort(), ['tcp', 'tcp6']);
 });

@@ -46,3 +46,20 @@ export function parseListenRows(text: string): ListenRow[] {
   }
   return rows;
 }
+
+/**
+ * Whether `text`, the start of /proc/net/tcp or tcp6, has reached past its LISTEN rows: its last
+ * complete row is of another state. The kernel lists every listening socket first (the listening
+ * hash), then the established hash, which holds every other socket, TIME_WAIT included; so no LISTEN
+ * row follows one of another state, and a reader can stop there instead of reading a row per
+ * connection on the host (measured under load: 24k rows, 3.6 MB, 75 ms to read and parse, in the
+ * manager's event loop, once a second).
+ */
+export function pastListenRows(text: string): boolean {
+  const end = text.lastIndexOf('\n');
+  if (end <= 0) return false;
+  const start = text.lastIndexOf('\n', end - 1) + 1;
+  if (start === 0) return false; // only the header is complete
+  const f = text.slice(start, end).trim().split(/\s+/);
+  return f.length >= 4 && f[3] !== STATE_LISTEN;
+}

@@ -1,9 +1,9 @@
 // Thin readers over /proc; every one returns null when the process is gone or unreadable.
-import { readFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { parseStat, type ProcStat } from './stat.js';
 import { parseEnviron } from './environ.js';
 import { parseProcLocks, type LockEntry } from './locks.js';
-import { parseListenRows, type ListenRow } from './net-tcp.js';
+import { parseListenRows, pastListenRows, type ListenRow } from './net-tcp.js';
 
 export const PROC_ROOT = '/proc';
 
@@ -44,10 +44,43 @@ export function readProcLocks(): LockEntry[] | null {
   return text === null ? null : parseProcLocks(text);
 }
 
-/** The LISTEN rows of /proc/net/tcp and /proc/net/tcp6 together. */
-export function readListenRows(): ListenRow[] {
-  return [`${PROC_ROOT}/net/tcp`, `${PROC_ROOT}/net/tcp6`].flatMap((path) => {
-    const text = readOrNull(path);
+const NET_TCP_CHUNK = 64 * 1024;
+
+/** The complete rows of /proc/net/tcp{,6} up to just past its LISTEN rows (pastListenRows), or null when unreadable. */
+function readListenPrefix(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const chunk = Buffer.allocUnsafe(NET_TCP_CHUNK);
+    let text = '';
+    for (;;) {
+      const n = readSync(fd, chunk, 0, NET_TCP_CHUNK, null);
+      if (n === 0) return text;
+      text += chunk.toString('latin1', 0, n);
+      if (pastListenRows(text)) return text.slice(0, text.lastIndexOf('\n') + 1);
+    }
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export type TcpTable = 'tcp' | 'tcp6';
+
+/**
+ * The LISTEN rows of /proc/net/tcp and /proc/net/tcp6 (or of `tables` only), each read only as far as
+ * its listeners go. A table with no row past its listeners (tcp6 on a host of IPv4 connections) is read
+ * to its end, and the kernel walks every socket of the host to find none: ask only for the tables of
+ * the addresses you look for.
+ */
+export function readListenRows(tables: readonly TcpTable[] = ['tcp', 'tcp6']): ListenRow[] {
+  return tables.flatMap((table) => {
+    const text = readListenPrefix(`${PROC_ROOT}/net/${table}`);
     return text === null ? [] : parseListenRows(text);
   });
 }
