@@ -39,8 +39,10 @@ export function observeLock(ctx: SamplerContext, tier: Tier): LockObservation {
 
 /** True when a LISTEN row exists for the service port on its address (or a wildcard). */
 export function isListening(host: string, port: number): boolean {
-  const wildcard = host.includes(':') ? '::' : '0.0.0.0';
-  return readListenRows().some((r) => r.port === port && (r.address === host || r.address === wildcard));
+  const v6 = host.includes(':');
+  const wildcard = v6 ? '::' : '0.0.0.0';
+  // Only the table the address is in: the other one, with no row past its listeners, is read to its end.
+  return readListenRows([v6 ? 'tcp6' : 'tcp']).some((r) => r.port === port && (r.address === host || r.address === wildcard));
 }
 
 /** The instance's processes with their parents' states (the blocking /proc scan). */
