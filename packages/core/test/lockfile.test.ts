@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { acquireLock } from '../src/lock/lockfile.js';
 import { findLockHolder, probeLock } from '../src/lock/probe.js';
+import { readProcLocksAsync } from '../src/proc/read.js';
 import { rejection } from './reject.js';
 
 const FS_EXT = createRequire(import.meta.url).resolve('fs-ext');
@@ -76,6 +77,8 @@ test('acquireLock writes "PID\\n" and /proc/locks names this process', async () 
     const n = readSync(lock.fd, buffer, 0, 64, 0);
     assert.equal(buffer.toString('utf8', 0, n), `${process.pid}\n`);
     assert.equal(findLockHolder(path), process.pid);
+    // The read acquireLock does off the event loop sees what the synchronous one sees.
+    assert.equal(findLockHolder(path, await readProcLocksAsync()), process.pid);
   } finally {
     lock.release();
   }

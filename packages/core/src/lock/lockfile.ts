@@ -5,7 +5,7 @@
 import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, writeSync } from 'node:fs';
 import { TripodError, isTripodError, systemErrorCode } from '../errors.js';
 import { openOwnFile } from '../fs/own-file.js';
-import { describeProcess } from '../proc/read.js';
+import { describeProcess, readProcLocksAsync } from '../proc/read.js';
 import { loadFsExt } from './fs-ext.js';
 import { findDetachedHolder, findLockHolder } from './probe.js';
 
@@ -70,11 +70,18 @@ async function lockFresh(path: string): Promise<number> {
   } catch (err) {
     closeSync(fd);
     const code = systemErrorCode(err);
-    if (code === 'EAGAIN' || code === 'EACCES') throw heldError(path, findLockHolder(path), err);
+    if (code === 'EAGAIN' || code === 'EACCES') throw heldError(path, findLockHolder(path, await readProcLocksAsync()), err);
     throw new TripodError('ERR_LOCK_FAILED', `cannot lock ${path}: ${code ?? err}`, { cause: err, details: { path } });
   }
-  // The file we locked is new if someone deleted the old one while its holder still runs: that holder counts.
-  const detached = findDetachedHolder(path);
+  // The file we locked is new if someone deleted the old one while its holder still runs: that holder
+  // counts. /proc/locks is read off the event loop: a successor takes its lock while it already serves.
+  let detached: number | null;
+  try {
+    detached = findDetachedHolder(path, await readProcLocksAsync());
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
   if (detached !== null) {
     closeSync(fd);
     throw heldError(path, detached);

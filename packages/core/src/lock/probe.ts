@@ -24,8 +24,7 @@ export interface LockProbe {
  * until that holder notices and takes the lock again on a fresh file: it is found here too, through
  * the holder's open fd that names `path (deleted)`, so nobody mistakes the gap for a free lock.
  */
-export function findLockHolder(path: string): number | null {
-  const entries = readProcLocks();
+export function findLockHolder(path: string, entries: readonly LockEntry[] | null = readProcLocks()): number | null {
   if (entries === null) return null;
   try {
     const st = lstatSync(path, { bigint: true });
