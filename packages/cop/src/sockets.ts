@@ -6,7 +6,7 @@ import { TripodError } from '@tripod/core/errors';
 import { bindServerHandle, wrapServerHandle } from '@tripod/core/net/server-handle';
 import type { ListenRow } from '@tripod/core/proc/net-tcp';
 import { findPortHolders } from '@tripod/core/proc/port-holders';
-import { readListenRows } from '@tripod/core/proc/read';
+import { readAllListenRows } from '@tripod/core/proc/read';
 
 export interface BoundListener {
   readonly listener: Listener;
@@ -40,7 +40,7 @@ export async function bindListener(listener: Listener): Promise<BoundListener> {
   if (family === 0) throw new TripodError('ERR_BIND_FAILED', `cannot bind ${where}: host must be an IP address`);
   // With SO_REUSEADDR, bind() succeeds beside a socket that already listens (measured here); only
   // listen() would fail, in the server. So look for a LISTEN row first.
-  if (isListenedOn(host, listener.port, readListenRows())) throw await portInUse(where, listener.port);
+  if (isListenedOn(host, listener.port, readAllListenRows())) throw await portInUse(where, listener.port);
   const result = bindServerHandle(host, listener.port);
   if (!result.ok) {
     const { code } = result;

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { parseListenRows, pastListenRows } from '../src/proc/net-tcp.js';
-import { readListenRows } from '../src/proc/read.js';
+import { readAllListenRows, readListenRows } from '../src/proc/read.js';
 import { tablesFor } from '../src/queue.js';
 
 // Captured on this machine: 127.0.0.1:48835 listening with backlog 7, three clients connected and
@@ -100,10 +99,16 @@ test('readListenRows reads only as far as the listeners go, and finds what a who
     }));
   }
   try {
-    const whole = ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((p) => parseListenRows(readFileSync(p, 'utf8')));
-    const prefix = readListenRows();
+    // Other tests open and close listeners meanwhile: every listener present in a whole read before
+    // and after the short one must be in the short one, and the short one holds nothing else.
     const key = (r: { address: string; port: number; inode: number }) => `${r.address}:${r.port}:${r.inode}`;
-    assert.deepEqual(prefix.map(key).sort(), whole.map(key).sort());
+    const before = new Set(readAllListenRows().map(key));
+    const prefix = readListenRows();
+    const after = new Set(readAllListenRows().map(key));
+    const short = new Set(prefix.map(key));
+    const missing = [...before].filter((k) => after.has(k) && !short.has(k));
+    assert.deepEqual(missing, [], 'listeners present throughout, missed by the short read');
+    assert.deepEqual([...short].filter((k) => !before.has(k) && !after.has(k)), [], 'rows no whole read saw');
     assert.ok(prefix.some((r) => r.port === port && r.address === '127.0.0.1'), 'our listener is found');
   } finally {
     for (const c of open) c.destroy();

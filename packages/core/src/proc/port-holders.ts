@@ -3,7 +3,7 @@
 // have none); find-process remains the fallback where /proc says nothing (no procfs, another user's process).
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { type ListenRow } from './net-tcp.js';
-import { PROC_ROOT, listPids, readListenRows } from './read.js';
+import { PROC_ROOT, listPids, readAllListenRows } from './read.js';
 
 export interface PortHolder {
   readonly pid: number;
@@ -51,7 +51,7 @@ function holdsAny(pid: number, inodes: ReadonlySet<number>): boolean {
 
 /** The processes holding a socket that listens on `port`, from /proc alone (empty when none is readable). */
 export function procPortHolders(port: number): PortHolder[] {
-  const inodes = listeningInodes(readListenRows(), port);
+  const inodes = listeningInodes(readAllListenRows(), port);
   if (inodes.size === 0) return [];
   return listPids()
     .filter((pid) => pid !== process.pid && holdsAny(pid, inodes))

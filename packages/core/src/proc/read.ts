@@ -100,6 +100,17 @@ export function readListenRows(tables: readonly TcpTable[] = ['tcp', 'tcp6']): L
   });
 }
 
+/**
+ * The LISTEN rows of both tables, each read whole: for the checks whose answer must not rest on the
+ * kernel's order of rows (is this port taken, by whom), which run once, at start or on an error.
+ */
+export function readAllListenRows(): ListenRow[] {
+  return [`${PROC_ROOT}/net/tcp`, `${PROC_ROOT}/net/tcp6`].flatMap((path) => {
+    const text = readOrNull(path);
+    return text === null ? [] : parseListenRows(text);
+  });
+}
+
 /** True when /proc looks like a Linux procfs this process can use. */
 export function hasProcfs(): boolean {
   return readOrNull(`${PROC_ROOT}/self/stat`) !== null;
