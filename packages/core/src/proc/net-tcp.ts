@@ -50,8 +50,9 @@ export function parseListenRows(text: string): ListenRow[] {
 /**
  * Whether `text`, the start of /proc/net/tcp or tcp6, has reached past its LISTEN rows: its last
  * complete row is of another state. The kernel lists every listening socket first (the listening
- * hash), then the established hash, which holds every other socket, TIME_WAIT included; so no LISTEN
- * row follows one of another state, and a reader can stop there instead of reading a row per
+ * hash), then the established hash, which holds every other socket, TIME_WAIT and SYN_RECV included
+ * (since Linux 4.4; before, a listener's SYN_RECV rows followed it); so no LISTEN row follows one of
+ * another state, and a reader can stop there instead of reading a row per
  * connection on the host (measured under load: 24k rows, 3.6 MB, 75 ms to read and parse, in the
  * manager's event loop, once a second).
  */
