@@ -65,19 +65,22 @@ function heldError(path: string, holder: number | null, cause?: unknown): Tripod
 /** Opens and locks a fresh fd on `path`, or throws; the fd is closed on failure. */
 async function lockFresh(path: string): Promise<number> {
   const fd = openLockFile(path);
+  // /proc/locks (who holds it, or a deleted copy of it) is read beside the fcntl, both on the thread
+  // pool: not on the event loop (a successor takes its lock while it already serves), and in the same
+  // trip (an overloaded server's event loop comes round seldom).
+  const entries = readProcLocksAsync();
   try {
     await setWriteLock(fd);
   } catch (err) {
     closeSync(fd);
     const code = systemErrorCode(err);
-    if (code === 'EAGAIN' || code === 'EACCES') throw heldError(path, findLockHolder(path, await readProcLocksAsync()), err);
+    if (code === 'EAGAIN' || code === 'EACCES') throw heldError(path, findLockHolder(path, await entries), err);
     throw new TripodError('ERR_LOCK_FAILED', `cannot lock ${path}: ${code ?? err}`, { cause: err, details: { path } });
   }
-  // The file we locked is new if someone deleted the old one while its holder still runs: that holder
-  // counts. /proc/locks is read off the event loop: a successor takes its lock while it already serves.
+  // The file we locked is new if someone deleted the old one while its holder still runs: that holder counts.
   let detached: number | null;
   try {
-    detached = findDetachedHolder(path, await readProcLocksAsync());
+    detached = findDetachedHolder(path, await entries);
   } catch (err) {
     closeSync(fd);
     throw err;
