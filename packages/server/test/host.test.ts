@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request, Agent } from 'node:http';
 import { test } from 'node:test';
-import { freePort } from '@tripod/core';
+import { freePort, waitFor } from '@tripod/core';
 import { createHost, POOL_MAX_REQUESTS_PER_SOCKET, type Host } from '../src/host.js';
 import { createLiveness } from '../src/liveness/monitor.js';
 
@@ -101,7 +101,7 @@ test('drain: a request in flight finishes with Connection: close, then the drain
     });
   try {
     const answered = get('/held');
-    while (held.length === 0) await new Promise((r) => setImmediate(r));
+    await waitFor('the request held by the application', () => held.length > 0, 5000, 5);
     const drained = host.drain(5000);
     held[0]!();
     assert.deepEqual(await answered, { status: 200, connection: 'close' });
@@ -116,7 +116,7 @@ test('drain: a request in flight finishes with Connection: close, then the drain
       req.on('error', resolve);
       req.end();
     });
-    while (!reached) await new Promise((r) => setImmediate(r));
+    await waitFor('the request reaching the application', () => reached, 5000, 5);
     const cut = await host2.drain(200);
     assert.deepEqual([cut.outcome, cut.openConnections], ['timeout', 1]);
     assert.ok((await never) instanceof Error, 'the client sees its connection cut');
