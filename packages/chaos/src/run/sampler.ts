@@ -2,7 +2,7 @@
 // lock files, /proc/net/tcp for the listening socket, a /proc scan for the instance's processes.
 import { readFileSync } from 'node:fs';
 import {
-  TIERS, findLockHolder, isInstanceTier, parseLockContent, readListenRows, readStat, scanInstance, type RuntimePaths, type Tier,
+  TIERS, findLockHolder, isInstanceTier, parseLockContent, readListenRows, readStat, tablesFor, scanInstance, type RuntimePaths, type Tier,
 } from '@tripod/core';
 import type { DecoyObservation, LockObservation, Phase, ProcessObservation, Sample } from '../analysis/sample.js';
 
@@ -39,10 +39,9 @@ export function observeLock(ctx: SamplerContext, tier: Tier): LockObservation {
 
 /** True when a LISTEN row exists for the service port on its address (or a wildcard). */
 export function isListening(host: string, port: number): boolean {
-  const v6 = host.includes(':');
-  const wildcard = v6 ? '::' : '0.0.0.0';
-  // Only the table the address is in: the other one, with no row past its listeners, is read to its end.
-  return readListenRows([v6 ? 'tcp6' : 'tcp']).some((r) => r.port === port && (r.address === host || r.address === wildcard));
+  const wildcard = host.includes(':') ? '::' : '0.0.0.0';
+  // Only the tables the address can be in: another one, with no row past its listeners, is read to its end.
+  return readListenRows(tablesFor([{ host, port }])).some((r) => r.port === port && (r.address === host || r.address === wildcard));
 }
 
 /** The instance's processes with their parents' states (the blocking /proc scan). */

@@ -44,7 +44,18 @@ export function readProcLocks(): LockEntry[] | null {
   return text === null ? null : parseProcLocks(text);
 }
 
-const PROC_LOCKS_CHUNK = 64 * 1024;
+const PROC_CHUNK = 64 * 1024;
+
+/** `text`, then what `fd` holds from byte `at` on, read a chunk at a time until its end or until `enough(text)`. */
+function readOn(fd: number, chunk: Buffer, text: string, at: number, enough: (text: string) => boolean = () => false): string {
+  while (!enough(text)) {
+    const n = readSync(fd, chunk, 0, chunk.length, at);
+    if (n === 0) break;
+    text += chunk.toString('latin1', 0, n);
+    at += n;
+  }
+  return text;
+}
 
 /**
  * readProcLocks whose first read runs on libuv's thread pool. The kernel freezes every lock list to
@@ -61,18 +72,13 @@ export function readProcLocksAsync(): Promise<LockEntry[] | null> {
   } catch {
     return Promise.resolve(null);
   }
-  const chunk = Buffer.allocUnsafe(PROC_LOCKS_CHUNK);
+  const chunk = Buffer.allocUnsafe(PROC_CHUNK);
   return new Promise((resolve) => {
-    read(fd, chunk, 0, PROC_LOCKS_CHUNK, 0, (err, first) => {
+    read(fd, chunk, 0, PROC_CHUNK, 0, (err, first) => {
       try {
         if (err) return resolve(null);
         // The rest, if any, right after: the grace period is paid, the next reads are fast.
-        let text = chunk.toString('latin1', 0, first);
-        for (let at = first, n = first; n > 0; at += n) {
-          n = readSync(fd, chunk, 0, PROC_LOCKS_CHUNK, at);
-          text += chunk.toString('latin1', 0, n);
-        }
-        resolve(parseProcLocks(text));
+        resolve(parseProcLocks(first === 0 ? '' : readOn(fd, chunk, chunk.toString('latin1', 0, first), first)));
       } catch {
         resolve(null);
       } finally {
@@ -81,8 +87,6 @@ export function readProcLocksAsync(): Promise<LockEntry[] | null> {
     });
   });
 }
-
-const NET_TCP_CHUNK = 64 * 1024;
 
 /** The complete rows of /proc/net/tcp{,6} up to just past its LISTEN rows (pastListenRows), or null when unreadable. */
 function readListenPrefix(path: string): string | null {
@@ -93,14 +97,8 @@ function readListenPrefix(path: string): string | null {
     return null;
   }
   try {
-    const chunk = Buffer.allocUnsafe(NET_TCP_CHUNK);
-    let text = '';
-    for (;;) {
-      const n = readSync(fd, chunk, 0, NET_TCP_CHUNK, null);
-      if (n === 0) return text;
-      text += chunk.toString('latin1', 0, n);
-      if (pastListenRows(text)) return text.slice(0, text.lastIndexOf('\n') + 1);
-    }
+    const text = readOn(fd, Buffer.allocUnsafe(PROC_CHUNK), '', 0, pastListenRows);
+    return text.slice(0, text.lastIndexOf('\n') + 1);
   } catch {
     return null;
   } finally {
